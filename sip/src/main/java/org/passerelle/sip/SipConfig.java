@@ -1,0 +1,61 @@
+package org.passerelle.sip;
+
+import java.time.Duration;
+import java.util.List;
+import org.passerelle.transcoder.codec.AudioCodec;
+
+/**
+ * What the SIP side needs to run.
+ *
+ * @param bindAddress      address SIP and RTP listen on (e.g. 0.0.0.0 or 127.0.0.1)
+ * @param port             SIP port, for both UDP and TCP
+ * @param transports       subset of "udp", "tcp"
+ * @param publicAddress    address written in Contact and SDP c= when behind NAT; null means
+ *                         the bound address (or the local address that reaches the peer)
+ * @param rtpPortMin       first RTP port (even)
+ * @param rtpPortMax       last RTP port
+ * @param rtpTimeout       no RTP for this long ends the call (not while on hold)
+ * @param codecs           audio codecs offered/accepted, in preference order
+ * @param maxMessageBytes  larger SIP messages are refused
+ * @param maxCalls         concurrent calls (dialogs and pending INVITEs); beyond it 503
+ * @param userAgent        Server/User-Agent header value
+ */
+public record SipConfig(
+        String bindAddress,
+        int port,
+        List<String> transports,
+        String publicAddress,
+        int rtpPortMin,
+        int rtpPortMax,
+        Duration rtpTimeout,
+        List<AudioCodec> codecs,
+        int maxMessageBytes,
+        int maxCalls,
+        String userAgent) {
+
+    public static SipConfig defaults() {
+        return new SipConfig("0.0.0.0", 5060, List.of("udp", "tcp"), null, 20000, 30000,
+                Duration.ofSeconds(30), List.of(AudioCodec.OPUS, AudioCodec.G722, AudioCodec.PCMU,
+                AudioCodec.PCMA), 16 * 1024, 1000, "Passerelle");
+    }
+
+    public SipConfig withBind(String address, int sipPort) {
+        return new SipConfig(address, sipPort, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
+                codecs, maxMessageBytes, maxCalls, userAgent);
+    }
+
+    public SipConfig withRtpTimeout(Duration timeout) {
+        return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, timeout,
+                codecs, maxMessageBytes, maxCalls, userAgent);
+    }
+
+    public SipConfig withCodecs(List<AudioCodec> preferred) {
+        return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
+                List.copyOf(preferred), maxMessageBytes, maxCalls, userAgent);
+    }
+
+    public SipConfig withRtpPorts(int min, int max) {
+        return new SipConfig(bindAddress, port, transports, publicAddress, min, max, rtpTimeout,
+                codecs, maxMessageBytes, maxCalls, userAgent);
+    }
+}
