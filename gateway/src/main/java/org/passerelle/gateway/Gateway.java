@@ -1,33 +1,88 @@
 package org.passerelle.gateway;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.util.Set;
+import org.passerelle.dialplan.DialPlan;
+import org.passerelle.gateway.call.CallRegistry;
+import org.passerelle.gateway.http.HttpServer;
+import org.passerelle.gateway.media.MediaClock;
+import org.passerelle.gateway.room.RoomRegistry;
+import org.passerelle.sip.SipConfig;
+import org.passerelle.sip.SipServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The running application: SIP, rooms, HTTP. Start with {@link #start(GatewaySettings)}. */
+/**
+ * The running application: SIP, embedded rooms, the media clock, HTTP. Start with
+ * {@link #start(GatewaySettings)}; {@link #close()} hangs up every call and stops.
+ */
 public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
     private final GatewaySettings settings;
+    private final MediaClock clock = new MediaClock();
+    private final RoomRegistry rooms = new RoomRegistry(clock::add, clock::remove);
+    private final CallRegistry calls = new CallRegistry(DialPlan.builtIn(), rooms);
+    private final EventLoopGroup httpGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final HttpServer http = new HttpServer(rooms, calls);
+    private SipServer sip;
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
     }
 
     public static Gateway start(GatewaySettings settings) throws Exception {
-        // Filled in by the gateway work; signatures are what tests build against.
-        throw new UnsupportedOperationException("not yet");
+        Gateway g = new Gateway(settings);
+        try {
+            g.startAll();
+        } catch (Exception e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    private void startAll() throws Exception {
+        clock.start();
+        SipConfig sipConfig = SipConfig.defaults()
+                .withBind(settings.bindAddress(), settings.sipPort())
+                .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())
+                .withRtpTimeout(settings.rtpTimeout());
+        sip = new SipServer(sipConfig, calls);
+        sip.start();
+        http.start(httpGroup, settings.bindAddress(), settings.httpPort());
+        log.info("Passerelle ready: SIP on {}:{} (UDP, TCP), HTTP on http://{}:{}/", settings.bindAddress(),
+                settings.sipPort(), settings.bindAddress(), http.port());
     }
 
     public int sipPort() { return settings.sipPort(); }
 
-    public int httpPort() { return settings.httpPort(); }
+    public int httpPort() { return http.port(); }
 
     /** Names of the rooms open now. */
-    public Set<String> roomNames() { return Set.of(); }
+    public Set<String> roomNames() { return rooms.names(); }
 
     /** Participants in a room now (0 when the room does not exist). */
-    public int participantCount(String room) { return 0; }
+    public int participantCount(String room) { return rooms.participantCount(room); }
 
     /** Calls in progress. */
-    public int activeCalls() { return 0; }
+    public int activeCalls() { return calls.size(); }
 
     @Override
-    public void close() {}
+    public void close() {
+        calls.hangupAll();
+        if (sip != null) {
+            try {
+                sip.close();
+            } catch (Exception e) {
+                log.warn("SIP shutdown: {}", e.toString());
+            }
+        }
+        http.close();
+        httpGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        clock.close();
+        log.info("Passerelle stopped");
+    }
 }

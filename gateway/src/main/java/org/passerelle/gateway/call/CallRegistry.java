@@ -1,0 +1,68 @@
+package org.passerelle.gateway.call;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.passerelle.dialplan.CallFacts;
+import org.passerelle.dialplan.Decision;
+import org.passerelle.dialplan.DialPlan;
+import org.passerelle.gateway.room.RoomRegistry;
+import org.passerelle.sip.SipCallHandler;
+import org.passerelle.sip.SipLeg;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** Receives new SIP calls, asks the dial plan what to do, and keeps the calls in progress. */
+public final class CallRegistry implements SipCallHandler {
+    private static final Logger log = LoggerFactory.getLogger(CallRegistry.class);
+
+    private final DialPlan dialPlan;
+    private final RoomRegistry rooms;
+    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+
+    public CallRegistry(DialPlan dialPlan, RoomRegistry rooms) {
+        this.dialPlan = dialPlan;
+        this.rooms = rooms;
+    }
+
+    @Override
+    public void onIncomingCall(SipLeg leg) {
+        MDC.put("call", leg.callId());
+        try {
+            CallFacts facts = new CallFacts(leg.requestUser(), leg.fromUser(), leg.fromDisplayName(),
+                    leg.remoteSignallingAddress().getAddress().getHostAddress(), Map.of());
+            Decision decision = dialPlan.route(facts);
+            log.info("INVITE from {} to {}: {}", facts.callerUser(), facts.calledUser(), decision);
+            switch (decision) {
+                case Decision.Reject r -> leg.reject(r.sipStatus(), r.reason());
+                case Decision.JoinRoom j -> {
+                    Call call = new Call(leg, j.room(), rooms, this);
+                    calls.put(leg.callId(), call);
+                    leg.setListener(call);
+                    call.accept();
+                }
+            }
+        } finally {
+            MDC.remove("call");
+        }
+    }
+
+    void remove(Call call) {
+        calls.remove(call.id(), call);
+    }
+
+    public Collection<Call> calls() {
+        return List.copyOf(calls.values());
+    }
+
+    public int size() {
+        return calls.size();
+    }
+
+    /** Hangs up every call (gateway shutdown). */
+    public void hangupAll() {
+        for (Call c : calls()) c.hangup(EndReason.SHUTDOWN);
+    }
+}

@@ -1,0 +1,27 @@
+package org.passerelle.gateway.call;
+
+import org.passerelle.sip.SipLeg;
+
+/** Why a call ended: exactly one per call, recorded when it ends. */
+public enum EndReason {
+    CALLER_HUNG_UP,
+    CALLER_CANCELLED,
+    GATEWAY_HUNG_UP,
+    REJECTED,
+    RTP_TIMEOUT,
+    NO_ACK,
+    SHUTDOWN,
+    ERROR;
+
+    static EndReason of(SipLeg.EndReason r) {
+        return switch (r) {
+            case REMOTE_BYE -> CALLER_HUNG_UP;
+            case CANCELLED -> CALLER_CANCELLED;
+            case LOCAL_HANGUP -> GATEWAY_HUNG_UP;
+            case REJECTED -> REJECTED;
+            case RTP_TIMEOUT -> RTP_TIMEOUT;
+            case ACK_TIMEOUT -> NO_ACK;
+            case ERROR -> ERROR;
+        };
+    }
+}

@@ -1,0 +1,30 @@
+package org.passerelle.gateway.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CallStateTest {
+
+    /** Every (state, event) pair: the next state, or "illegal". */
+    @ParameterizedTest(name = "{0} --{1}--> {2}")
+    @CsvSource({
+            "ROUTING,   ACCEPTED,    ANSWERING",
+            "ROUTING,   ESTABLISHED, illegal",
+            "ROUTING,   ENDED,       ENDED",
+            "ANSWERING, ACCEPTED,    illegal",
+            "ANSWERING, ESTABLISHED, IN_ROOM",
+            "ANSWERING, ENDED,       ENDED",
+            "IN_ROOM,   ACCEPTED,    illegal",
+            "IN_ROOM,   ESTABLISHED, illegal",
+            "IN_ROOM,   ENDED,       ENDED",
+            "ENDED,     ACCEPTED,    illegal",
+            "ENDED,     ESTABLISHED, illegal",
+            "ENDED,     ENDED,       illegal",
+    })
+    void transitions(CallState from, CallState.Event event, String expected) {
+        CallState next = from.on(event);
+        assertEquals(expected, next == null ? "illegal" : next.name());
+    }
+}
