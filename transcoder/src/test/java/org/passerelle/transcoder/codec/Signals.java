@@ -18,6 +18,20 @@ final class Signals {
         return s;
     }
 
+    /** Voice-like test signal: ten harmonics of a pitch gliding 80..160 Hz, amplitude-modulated at 3 Hz. */
+    static short[] voiceLike(int rate, int samples) {
+        short[] s = new short[samples];
+        double phase = 0;
+        for (int i = 0; i < samples; i++) {
+            double t = (double) i / rate;
+            phase += 2 * Math.PI * (120 + 40 * Math.sin(2 * Math.PI * 0.7 * t)) / rate;
+            double v = 0;
+            for (int h = 1; h <= 10; h++) v += Math.sin(h * phase) / h;
+            s[i] = (short) (6000 * v * (0.6 + 0.4 * Math.sin(2 * Math.PI * 3 * t)));
+        }
+        return s;
+    }
+
     /** Power of {@code hz} in {@code x[off, off+n)} by the Goertzel recurrence. */
     static double goertzel(short[] x, int off, int n, int rate, double hz) {
         double coeff = 2 * Math.cos(2 * Math.PI * hz / rate);
