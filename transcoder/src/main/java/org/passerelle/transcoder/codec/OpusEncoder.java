@@ -1,0 +1,136 @@
+package org.passerelle.transcoder.codec;
+
+import org.jitsi.impl.neomedia.codec.audio.opus.Opus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opus encoder (48 kHz mono, application VoIP) over libjitsi's JNI binding to libopus. Keeps a
+ * reusable byte[] for the PCM so encoding allocates nothing. Not thread-safe; close it to free
+ * the native encoder.
+ */
+public final class OpusEncoder implements AudioEncoder {
+    private static final Logger LOG = LoggerFactory.getLogger(OpusEncoder.class);
+    /** 60 ms, the longest frame we accept. */
+    private static final int MAX_FRAME = OpusPcm.RATE / 1000 * 60;
+    /** Upper bound for one packet of up to 60 ms (RFC 6716 §3.2.5: 3 frames of at most 1275 bytes). */
+    private static final int MAX_PACKET = 3 * 1275 + 7;
+
+    /**
+     * Encoder settings. {@code expectedLossPercent} must be above zero for in-band FEC to carry
+     * anything: libopus only spends bits on LBRR when it expects losses (RFC 6716 §2.1.7).
+     */
+    public record Settings(int bitrate, int complexity, int frameMs, boolean inbandFec, int expectedLossPercent) {
+        /** Wideband-quality voice: 32 kbit/s VBR, 20 ms, FEC for 10 % loss, complexity 5. */
+        public static final Settings VOICE = new Settings(32000, 5, 20, true, 10);
+
+        public Settings {
+            if (bitrate < 6000 || bitrate > 510000) throw new IllegalArgumentException("bitrate " + bitrate);
+            if (complexity < 0 || complexity > 10) throw new IllegalArgumentException("complexity " + complexity);
+            if (frameMs != 10 && frameMs != 20 && frameMs != 40 && frameMs != 60) {
+                throw new IllegalArgumentException("frame of " + frameMs + " ms: use 10, 20, 40 or 60");
+            }
+            if (expectedLossPercent < 0 || expectedLossPercent > 100) {
+                throw new IllegalArgumentException("expectedLossPercent " + expectedLossPercent);
+            }
+        }
+
+        public Settings withComplexity(int c) {
+            return new Settings(bitrate, c, frameMs, inbandFec, expectedLossPercent);
+        }
+
+        public Settings withFrameMs(int ms) {
+            return new Settings(bitrate, complexity, ms, inbandFec, expectedLossPercent);
+        }
+
+        public Settings withBitrate(int bps) {
+            return new Settings(bps, complexity, frameMs, inbandFec, expectedLossPercent);
+        }
+    }
+
+    private final Settings settings;
+    private final byte[] pcmBytes = new byte[MAX_FRAME * 2];
+    private long encoder;
+
+    public OpusEncoder() {
+        this(Settings.VOICE);
+    }
+
+    public OpusEncoder(Settings settings) {
+        this.settings = settings;
+        encoder = Opus.encoder_create(OpusPcm.RATE, 1);
+        if (encoder == 0) throw new IllegalStateException("opus_encoder_create failed");
+        try {
+            check(Opus.encoder_set_bitrate(encoder, settings.bitrate()), "bitrate");
+            check(Opus.encoder_set_vbr(encoder, 1), "vbr");
+            check(Opus.encoder_set_complexity(encoder, settings.complexity()), "complexity");
+            check(Opus.encoder_set_inband_fec(encoder, settings.inbandFec() ? 1 : 0), "inband_fec");
+            check(Opus.encoder_set_packet_loss_perc(encoder, settings.expectedLossPercent()), "packet_loss_perc");
+            check(Opus.encoder_set_force_channels(encoder, 1), "force_channels");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.debug("Opus encoder created: {}", settings);
+    }
+
+    private static void check(int rc, String what) {
+        if (rc != Opus.OPUS_OK) throw new IllegalStateException("opus_encoder_ctl " + what + " failed: " + rc);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Samples in one frame at the configured frame duration. */
+    public int frameSamples() {
+        return AudioCodec.OPUS.samplesPerFrame(settings.frameMs());
+    }
+
+    /** Adapts the bitrate mid-stream (e.g. to REMB/TMMBR); no allocation. */
+    public void setBitrate(int bps) {
+        check(Opus.encoder_set_bitrate(handle(), bps), "bitrate");
+    }
+
+    /** Adapts the loss the FEC is sized for (e.g. from RTCP receiver reports). */
+    public void setExpectedLossPercent(int percent) {
+        check(Opus.encoder_set_packet_loss_perc(handle(), percent), "packet_loss_perc");
+    }
+
+    /**
+     * Encodes one frame of 10, 20, 40 or 60 ms (480, 960, 1920 or 2880 samples); returns the
+     * payload length.
+     */
+    @Override
+    public int encode(short[] pcm, int pcmOff, int samples, byte[] out, int outOff) {
+        long enc = handle();
+        switch (samples) {
+            case 480, 960, 1920, 2880 -> { }
+            default -> throw new IllegalArgumentException("Opus frame of " + samples + " samples");
+        }
+        OpusPcm.toBytes(pcm, pcmOff, samples, pcmBytes);
+        int room = Math.min(out.length - outOff, MAX_PACKET);
+        int n = Opus.encode(enc, pcmBytes, 0, samples, out, outOff, room);
+        if (n < 0) throw new IllegalStateException("opus_encode failed: " + n);
+        return n;
+    }
+
+    private long handle() {
+        if (encoder == 0) throw new IllegalStateException("Opus encoder closed");
+        return encoder;
+    }
+
+    /** Frees the native encoder; idempotent. */
+    @Override
+    public void close() {
+        if (encoder != 0) {
+            Opus.encoder_destroy(encoder);
+            encoder = 0;
+        }
+    }
+
+    @Override
+    public AudioCodec codec() {
+        return AudioCodec.OPUS;
+    }
+}

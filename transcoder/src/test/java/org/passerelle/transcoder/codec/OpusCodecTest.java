@@ -1,0 +1,135 @@
+package org.passerelle.transcoder.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jitsi.impl.neomedia.codec.audio.opus.Opus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OpusCodecTest {
+    private static final int RATE = 48000;
+
+    @ParameterizedTest
+    @ValueSource(ints = {10, 20, 40, 60})
+    void toneOf440HzStaysDominantAtEveryFrameSize(int frameMs) {
+        int frame = AudioCodec.OPUS.samplesPerFrame(frameMs);
+        short[] in = Signals.sine(440, RATE, RATE, 0.3);
+        short[] out = new short[in.length];
+        byte[] packet = new byte[1500];
+        try (OpusEncoder enc = new OpusEncoder(OpusEncoder.Settings.VOICE.withFrameMs(frameMs));
+             OpusDecoder dec = new OpusDecoder()) {
+            assertEquals(frame, enc.frameSamples());
+            for (int off = 0; off + frame <= in.length; off += frame) {
+                int n = enc.encode(in, off, frame, packet, 0);
+                assertTrue(n > 0 && n < 400, "packet of " + n + " bytes");
+                assertEquals(frame, dec.decode(packet, 0, n, out, off));
+            }
+        }
+        // after the encoder's look-ahead and adaptation: 440 Hz dominates, with most of the power
+        int from = RATE / 4;
+        int n = RATE / 2;
+        assertEquals(440, Signals.dominantFrequency(out, from, n, RATE, 10), 10);
+        double tone = Signals.goertzel(out, from, n, RATE, 440);
+        double total = Signals.energy(out, from, n) * n / 2; // Goertzel power of a pure tone is E*N/2
+        assertTrue(tone > 0.8 * total, "440 Hz carries " + tone / total + " of the power");
+    }
+
+    @Test
+    void bitrateStaysNearTheConfiguredOne() {
+        int frame = 960;
+        short[] in = Signals.sine(440, RATE, RATE * 2, 0.3);
+        byte[] packet = new byte[1500];
+        long bytes = 0;
+        try (OpusEncoder enc = new OpusEncoder()) {
+            for (int off = 0; off + frame <= in.length; off += frame) bytes += enc.encode(in, off, frame, packet, 0);
+        }
+        double kbps = bytes * 8 / 2.0 / 1000;
+        assertTrue(kbps > 10 && kbps < 45, kbps + " kbit/s");
+    }
+
+    @Test
+    void plcContinuesATone() {
+        int frame = 960;
+        byte[][] packets = encodeAll(Signals.sine(440, RATE, RATE, 0.3), frame);
+        short[] out = new short[frame];
+        try (OpusDecoder dec = new OpusDecoder()) {
+            for (int k = 0; k < 30; k++) dec.decode(packets[k], 0, packets[k].length, out, 0);
+            assertEquals(frame, dec.conceal(out, 0, frame)); // packet 30 lost
+            assertEquals(440, Signals.dominantFrequency(out, 0, frame, RATE, 10), 20);
+            assertTrue(Signals.energy(out, 0, frame) > 0.1 * Signals.energy(Signals.sine(440, RATE, frame, 0.3), 0, frame));
+            assertEquals(frame, dec.decode(packets[31], 0, packets[31].length, out, 0));
+        }
+    }
+
+    @Test
+    void inBandFecRecoversALostOnsetThatPlcCannotGuess() {
+        int frame = 960;
+        int onset = 25;
+        short[] in = new short[2 * RATE];
+        short[] voice = Signals.voiceLike(RATE, in.length - onset * frame);
+        System.arraycopy(voice, 0, in, onset * frame, voice.length); // silence, then voice from frame 25
+        byte[][] packets = encodeAll(in, frame);
+        short[] truth = new short[frame];
+        short[] fec = new short[frame];
+        short[] plc = new short[frame];
+        try (OpusDecoder ref = new OpusDecoder(); OpusDecoder a = new OpusDecoder(); OpusDecoder b = new OpusDecoder()) {
+            for (int k = 0; k < onset; k++) {
+                ref.decode(packets[k], 0, packets[k].length, truth, 0);
+                a.decode(packets[k], 0, packets[k].length, fec, 0);
+                b.decode(packets[k], 0, packets[k].length, plc, 0);
+            }
+            ref.decode(packets[onset], 0, packets[onset].length, truth, 0);
+            byte[] next = packets[onset + 1];
+            // the onset packet is lost; the next one carries it again as LBRR
+            assertEquals(frame, a.decodeFec(next, 0, next.length, fec, 0, frame));
+            assertEquals(frame, b.conceal(plc, 0, frame));
+            assertEquals(frame, a.decode(next, 0, next.length, fec, 0));
+        }
+        double eTruth = Signals.energy(truth, 0, frame);
+        double eFec = Signals.energy(fec, 0, frame);
+        double ePlc = Signals.energy(plc, 0, frame);
+        assertTrue(eTruth > 0);
+        assertTrue(eFec > 0.25 * eTruth, "FEC recovered " + eFec / eTruth + " of the onset energy");
+        assertTrue(ePlc < 0.05 * eTruth, "PLC invented " + ePlc / eTruth + " of it");
+    }
+
+    private static byte[][] encodeAll(short[] in, int frame) {
+        byte[][] packets = new byte[in.length / frame][];
+        byte[] buf = new byte[1500];
+        try (OpusEncoder enc = new OpusEncoder()) {
+            for (int k = 0; k < packets.length; k++) {
+                packets[k] = java.util.Arrays.copyOf(buf, enc.encode(in, k * frame, frame, buf, 0));
+            }
+        }
+        return packets;
+    }
+
+    @Test
+    void corruptOrEmptyPayloadGivesANegativeResult() {
+        short[] out = new short[5760];
+        try (OpusDecoder dec = new OpusDecoder()) {
+            assertTrue(dec.decode(new byte[0], 0, 0, out, 0) < 0);
+            // TOC code 3 (arbitrary frame count) with a count byte of zero frames: invalid (RFC 6716 §3.2.5)
+            byte[] bad = {(byte) 0x03, 0};
+            assertEquals(Opus.INVALID_PACKET, dec.decode(bad, 0, bad.length, out, 0));
+        }
+    }
+
+    @Test
+    void rejectsBadFrameSizesAndUseAfterClose() {
+        OpusEncoder enc = new OpusEncoder();
+        assertThrows(IllegalArgumentException.class, () -> enc.encode(new short[1440], 0, 1440, new byte[1500], 0));
+        enc.close();
+        enc.close(); // idempotent
+        assertThrows(IllegalStateException.class, () -> enc.encode(new short[960], 0, 960, new byte[1500], 0));
+        OpusDecoder dec = new OpusDecoder();
+        assertThrows(IllegalArgumentException.class, () -> dec.conceal(new short[1000], 0, 1000));
+        dec.close();
+        assertThrows(IllegalStateException.class, () -> dec.conceal(new short[960], 0, 960));
+        assertThrows(IllegalArgumentException.class, () -> OpusEncoder.Settings.VOICE.withFrameMs(30));
+        assertThrows(IllegalArgumentException.class, () -> OpusEncoder.Settings.VOICE.withComplexity(11));
+    }
+}
