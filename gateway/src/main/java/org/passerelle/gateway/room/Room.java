@@ -16,7 +16,7 @@ public final class Room {
     private final Mixer mixer = new Mixer(Participant.FRAME_SAMPLES);
     private final List<Member> members = new CopyOnWriteArrayList<>();
 
-    private record Member(Participant participant, Mixer.Channel channel) {}
+    private record Member(Participant participant, Mixer.Participant channel) {}
 
     Room(String name) {
         this.name = name;
@@ -31,7 +31,7 @@ public final class Room {
     }
 
     void add(Participant p) {
-        members.add(new Member(p, mixer.addChannel()));
+        members.add(new Member(p, mixer.join()));
     }
 
     /** Returns true when the participant was a member. */
@@ -39,7 +39,7 @@ public final class Room {
         for (Member m : members) {
             if (m.participant == p) {
                 members.remove(m);
-                mixer.removeChannel(m.channel);
+                m.channel.leave();
                 return true;
             }
         }
@@ -50,7 +50,7 @@ public final class Room {
     public void tick() {
         List<Member> now = members;
         for (Member m : now) {
-            m.channel.setActive(m.participant.readFrame(m.channel.input()));
+            if (m.participant.readFrame(m.channel.input())) m.channel.markInput();
         }
         mixer.mix();
         for (Member m : now) {

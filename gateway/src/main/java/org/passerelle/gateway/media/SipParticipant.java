@@ -1,0 +1,151 @@
+package org.passerelle.gateway.media;
+
+import org.passerelle.gateway.room.Participant;
+import org.passerelle.gateway.room.Room;
+import org.passerelle.sip.SipLeg;
+import org.passerelle.transcoder.audio.JitterBuffer;
+import org.passerelle.transcoder.audio.Resampler;
+import org.passerelle.transcoder.codec.AudioCodec;
+import org.passerelle.transcoder.codec.AudioCodecs;
+import org.passerelle.transcoder.codec.AudioDecoder;
+import org.passerelle.transcoder.codec.AudioEncoder;
+import org.passerelle.transcoder.rtp.RtpPacket;
+
+/**
+ * The bridge between one SIP leg and its room. Inbound: RTP → jitter buffer → decode → resample to
+ * 48 kHz for the mixer. Outbound: the mix of the others → resample to the codec's rate → encode →
+ * RTP. Every buffer is allocated here, once; the per-tick path allocates nothing.
+ *
+ * <p>Threads: {@link #onRtp} runs on the network loop and only touches the jitter buffer (which
+ * has its own lock); {@link #readFrame} and {@link #writeFrame} run on the media clock. Closing
+ * takes the same per-participant lock as the media methods, so the native Opus state is never
+ * freed under a tick in flight.
+ */
+public final class SipParticipant implements Participant, AutoCloseable {
+    /** Room frames are 20 ms; so are the frames we send. */
+    private static final int PTIME_MS = 20;
+    /** Largest packet a decoder can produce in one go: 120 ms at 48 kHz (Opus's maximum). */
+    private static final int MAX_DECODED = 5760;
+
+    private final SipLeg leg;
+    private final AudioCodec codec;
+    private final JitterBuffer jitter;
+    private final AudioDecoder decoder;
+    private final AudioEncoder encoder;
+    private final Resampler toRoom;
+    private final Resampler fromRoom;
+    private final int frameSamples;
+    private final int rtpUnitsPerFrame;
+    /** Decoded audio at the codec's rate waiting to be taken 20 ms at a time. */
+    private final short[] pending;
+    private int pendingLength;
+    private final short[] outFrame;
+    private volatile boolean held;
+    private boolean closed;
+
+    public SipParticipant(SipLeg leg) {
+        this.leg = leg;
+        this.codec = leg.codec();
+        this.jitter = new JitterBuffer(org.passerelle.transcoder.NanoClock.SYSTEM,
+                JitterBuffer.Config.defaults(codec.rtpClockRate()));
+        this.decoder = AudioCodecs.decoder(codec);
+        this.encoder = AudioCodecs.encoder(codec);
+        this.toRoom = Resampler.create(codec.sampleRate(), Room.SAMPLE_RATE);
+        this.fromRoom = Resampler.create(Room.SAMPLE_RATE, codec.sampleRate());
+        this.frameSamples = codec.samplesPerFrame(PTIME_MS);
+        this.rtpUnitsPerFrame = codec.rtpUnitsPerFrame(PTIME_MS);
+        this.pending = new short[MAX_DECODED + 2 * frameSamples];
+        this.outFrame = new short[frameSamples];
+    }
+
+    @Override
+    public String id() {
+        return leg.callId();
+    }
+
+    @Override
+    public String displayName() {
+        String name = leg.fromDisplayName();
+        return name != null && !name.isBlank() ? name : leg.fromUser();
+    }
+
+    public AudioCodec codec() {
+        return codec;
+    }
+
+    /** An RTP packet from the phone (network thread); ownership passes to the jitter buffer. */
+    public void onRtp(RtpPacket packet) {
+        if (held) {
+            packet.release();
+            return;
+        }
+        jitter.put(packet);
+    }
+
+    /** The phone put the call on hold or resumed it. */
+    public void setHeld(boolean held) {
+        this.held = held;
+        if (held) jitter.clear();
+    }
+
+    @Override
+    public synchronized boolean readFrame(short[] frame) {
+        if (closed || held) return false;
+        fillPending();
+        if (pendingLength == 0) return false;
+        if (pendingLength < frameSamples) {
+            // Underrun part-way through a frame: finish it with silence rather than drop what we have.
+            java.util.Arrays.fill(pending, pendingLength, frameSamples, (short) 0);
+            pendingLength = frameSamples;
+        }
+        toRoom.process(pending, 0, frameSamples, frame, 0);
+        pendingLength -= frameSamples;
+        System.arraycopy(pending, frameSamples, pending, 0, pendingLength);
+        return true;
+    }
+
+    /** Pulls from the jitter buffer until 20 ms are decoded or it has nothing more for this tick. */
+    private void fillPending() {
+        // Bounded: a burst of tiny packets or concealments cannot keep the media clock here.
+        for (int round = 0; round < 16 && pendingLength < frameSamples; round++) {
+            switch (jitter.poll()) {
+                case PACKET -> {
+                    RtpPacket p = jitter.take();
+                    int n = decoder.decode(p.buffer(), p.payloadOffset(), p.payloadLength(), pending,
+                            pendingLength);
+                    p.release();
+                    if (n < 0) n = decoder.conceal(pending, pendingLength, frameSamples);
+                    pendingLength += Math.max(0, n);
+                }
+                case CONCEAL -> {
+                    long units = jitter.lastDurationUnits();
+                    int samples = (int) Math.min(MAX_DECODED,
+                            units > 0 ? units * codec.sampleRate() / codec.rtpClockRate() : frameSamples);
+                    pendingLength += Math.max(0, decoder.conceal(pending, pendingLength, samples));
+                }
+                case EMPTY, WAIT -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void writeFrame(short[] mix) {
+        if (closed || held) return;
+        int n = fromRoom.process(mix, 0, FRAME_SAMPLES, outFrame, 0);
+        if (n != frameSamples) return; // only while a resampler fills its history
+        RtpPacket packet = leg.packetPool().acquire();
+        int len = encoder.encode(outFrame, 0, frameSamples, packet.buffer(), RtpPacket.FIXED_HEADER);
+        leg.sendAudio(packet, len, rtpUnitsPerFrame);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        jitter.clear();
+        decoder.close();
+        encoder.close();
+    }
+}
