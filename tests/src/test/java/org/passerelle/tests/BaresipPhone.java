@@ -201,6 +201,10 @@ public final class BaresipPhone implements AutoCloseable {
         return "sip:" + name + "@127.0.0.1:" + sipPort;
     }
 
+    public int sipPort() {
+        return sipPort;
+    }
+
     public Path dir() {
         return dir;
     }
