@@ -1,0 +1,228 @@
+package org.passerelle.sip;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.address.AddressFactory;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.passerelle.sip.rtp.RtpPortAllocator;
+import org.passerelle.sip.sdp.SdpNegotiator;
+import org.passerelle.transcoder.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP side of the gateway: a JAIN-SIP stack listening on UDP and TCP, the inbound calls it
+ * accepts, and the Netty event loops their RTP runs on. Create, {@link #start()}, {@link #close()}.
+ */
+public final class SipServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
+    /** Methods we serve (RFC 3261 §20.5 Allow). */
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private enum Lifecycle { NEW, RUNNING, CLOSED }
+
+    final SipConfig config;
+    final SipCallHandler handler;
+    final NanoClock clock;
+    final SdpNegotiator negotiator;
+    final RtpPortAllocator rtpPorts;
+    private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    /** Calls and pending INVITEs; bounded by maxCalls. */
+    private final AtomicInteger callSlots = new AtomicInteger();
+
+    private Lifecycle lifecycle = Lifecycle.NEW;
+    SipStack stack;
+    SipProvider provider;
+    MessageFactory messageFactory;
+    HeaderFactory headerFactory;
+    AddressFactory addressFactory;
+    EventLoopGroup rtpGroup;
+    ExecutorService callThreads;
+    InetAddress rtpBindAddress;
+
+    public SipServer(SipConfig config, SipCallHandler handler) {
+        this(config, handler, NanoClock.SYSTEM);
+    }
+
+    /** With an injected clock for RTP arrival times and the RTP timeout. */
+    public SipServer(SipConfig config, SipCallHandler handler, NanoClock clock) {
+        this.config = config;
+        this.handler = handler;
+        this.clock = clock;
+        this.negotiator = new SdpNegotiator(config.codecs());
+        this.rtpPorts = new RtpPortAllocator(config.rtpPortMin(), config.rtpPortMax());
+    }
+
+    /** Opens the listening points and the RTP event loops. */
+    public synchronized void start() throws IOException {
+        if (lifecycle != Lifecycle.NEW) throw new IllegalStateException("already " + lifecycle);
+        try {
+            SipFactory factory = SipFactory.getInstance();
+            factory.setPathName("gov.nist");
+            stack = factory.createSipStack(stackProperties());
+            messageFactory = factory.createMessageFactory();
+            headerFactory = factory.createHeaderFactory();
+            addressFactory = factory.createAddressFactory();
+            RequestRouter router = new RequestRouter(this);
+            for (String transport : config.transports()) {
+                ListeningPoint lp = stack.createListeningPoint(config.bindAddress(), config.port(),
+                        transport.toLowerCase(Locale.ROOT));
+                if (provider == null) {
+                    provider = stack.createSipProvider(lp);
+                    provider.addSipListener(router);
+                } else {
+                    provider.addListeningPoint(lp);
+                }
+            }
+            if (provider == null) throw new IOException("no SIP transport configured");
+            rtpBindAddress = InetAddress.getByName(config.bindAddress());
+            rtpGroup = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    NioIoHandler.newFactory());
+            callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sip-call-", 0).factory());
+            stack.start();
+            lifecycle = Lifecycle.RUNNING;
+            LOG.info("SIP listening on {}:{} {}", config.bindAddress(), config.port(), config.transports());
+        } catch (Exception e) {
+            closeResources();
+            throw new IOException("cannot start SIP on " + config.bindAddress() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Properties stackProperties() {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "passerelle-" + INSTANCES.incrementAndGet());
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+        // Our loggers decide by SLF4J level; let the stack hand them everything.
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", LoggerFactory.getLogger("org.passerelle.sip.messages")
+                .isTraceEnabled() ? "TRACE" : "ERROR");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // Bounds: message size on stream transports, transactions and TCP connections, so a flood
+        // of half-open INVITEs or idle connections cannot exhaust memory.
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageBytes()));
+        int maxTx = Math.max(64, config.maxCalls() * 4);
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(maxTx));
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(maxTx));
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(Math.max(64, config.maxCalls() * 2)));
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", "300000");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        return p;
+    }
+
+    /** Calls in progress (including INVITEs not yet answered). */
+    public int activeCalls() {
+        return callSlots.get();
+    }
+
+    /** Ends every call (BYE, or 503 before answer) and stops listening. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (lifecycle == Lifecycle.CLOSED) return;
+            lifecycle = Lifecycle.CLOSED;
+        }
+        List<SipCall> open = new ArrayList<>(calls.values());
+        for (SipCall c : open) c.shutdown();
+        for (SipCall c : open) c.awaitEnd(2, TimeUnit.SECONDS);
+        closeResources();
+        LOG.info("SIP stopped");
+    }
+
+    private void closeResources() {
+        if (stack != null) stack.stop();
+        if (rtpGroup != null) rtpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (callThreads != null) callThreads.shutdown();
+    }
+
+    synchronized boolean running() {
+        return lifecycle == Lifecycle.RUNNING;
+    }
+
+    /** Takes a call slot; false when maxCalls are in progress. */
+    boolean reserveCallSlot() {
+        if (callSlots.incrementAndGet() > config.maxCalls()) {
+            callSlots.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void releaseCallSlot() {
+        callSlots.decrementAndGet();
+    }
+
+    SipCall call(String callId) {
+        return calls.get(callId);
+    }
+
+    void register(SipCall call) {
+        calls.put(call.callId(), call);
+    }
+
+    /** Called once by a call that ended. */
+    void ended(SipCall call) {
+        if (calls.remove(call.callId(), call)) releaseCallSlot();
+    }
+
+    /** The address we advertise in Contact and SDP for a message that reached us. */
+    String advertisedAddress(Request request) {
+        if (config.publicAddress() != null && !config.publicAddress().isBlank()) return config.publicAddress();
+        InetAddress bound = rtpBindAddress;
+        if (bound != null && !bound.isAnyLocalAddress()) return bound.getHostAddress();
+        InetAddress local = ((SIPMessage) request).getLocalAddress();
+        if (local != null && !local.isAnyLocalAddress()) return local.getHostAddress();
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (IOException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    /** The transport a request came over (its top Via), lower case. */
+    static String transportOf(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return via == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+    }
+
+    /** A response to {@code request} with our Server header (RFC 3261 §20.35). */
+    Response response(int status, Request request) throws ParseException {
+        Response r = messageFactory.createResponse(status, request);
+        r.setHeader(headerFactory.createServerHeader(List.of(config.userAgent())));
+        return r;
+    }
+
+    Header header(String name, String value) throws ParseException {
+        return headerFactory.createHeader(name, value);
+    }
+}

@@ -1,0 +1,44 @@
+package org.passerelle.sip;
+
+import gov.nist.core.StackLogger;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes JAIN-SIP's own logging (gov.nist.javax.sip.STACK_LOGGER) to SLF4J. */
+public final class Slf4jStackLogger implements StackLogger {
+    private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+
+    @Override public void logStackTrace() { if (LOG.isTraceEnabled()) LOG.trace("stack", new Throwable()); }
+    @Override public void logStackTrace(int level) { logStackTrace(); }
+    @Override public int getLineCount() { return 0; }
+    @Override public void logException(Throwable t) { LOG.warn("JAIN-SIP exception", t); }
+    @Override public void logDebug(String m) { LOG.debug(m); }
+    @Override public void logDebug(String m, Exception e) { LOG.debug(m, e); }
+    @Override public void logTrace(String m) { LOG.trace(m); }
+    @Override public void logFatalError(String m) { LOG.error(m); }
+    @Override public void logError(String m) { LOG.error(m); }
+    @Override public boolean isLoggingEnabled() { return LOG.isInfoEnabled(); }
+
+    @Override
+    public boolean isLoggingEnabled(int level) {
+        return switch (level) {
+            case TRACE_FATAL, TRACE_ERROR -> LOG.isErrorEnabled();
+            case TRACE_WARN -> LOG.isWarnEnabled();
+            case TRACE_INFO -> LOG.isInfoEnabled();
+            case TRACE_DEBUG -> LOG.isDebugEnabled();
+            case TRACE_TRACE -> LOG.isTraceEnabled();
+            // TRACE_MESSAGES and TRACE_EXCEPTION: the stack builds message strings for these.
+            default -> LOG.isTraceEnabled();
+        };
+    }
+
+    @Override public void logError(String m, Exception e) { LOG.error(m, e); }
+    @Override public void logWarning(String m) { LOG.warn(m); }
+    @Override public void logInfo(String m) { LOG.info(m); }
+    @Override public void disableLogging() {}
+    @Override public void enableLogging() {}
+    @Override public void setBuildTimeStamp(String s) {}
+    @Override public void setStackProperties(Properties p) {}
+    @Override public String getLoggerName() { return LOG.getName(); }
+}

@@ -1,0 +1,259 @@
+package org.passerelle.sip.rtp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.rtp.RtpPacketPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTP stream of one SIP call on one even UDP port: receives into pooled packets, sends audio
+ * with our SSRC, follows the phone's real source address (symmetric RTP, RFC 4961) and reports
+ * silence longer than the RTP timeout. Nothing here logs or allocates per packet besides what
+ * Netty needs to send a datagram.
+ */
+public final class RtpLeg implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtpLeg.class);
+    private static final int BIND_ATTEMPTS = 16;
+
+    /** Where received packets and timeouts go. */
+    public interface Receiver {
+        /** An audio packet of the negotiated payload type; ownership passes. Event loop thread. */
+        void onAudio(RtpPacket packet);
+
+        /** No RTP for the timeout while watching; called once. Timer thread. */
+        void onTimeout();
+    }
+
+    private final Channel channel;
+    private final int localPort;
+    private final RtpPortAllocator ports;
+    private final NanoClock clock;
+    private final RtpPacketPool pool;
+    private final Receiver receiver;
+    private final RtpActivityWatch watch;
+    private final ScheduledFuture<?> timer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean timedOut = new AtomicBoolean();
+
+    private volatile int audioPayloadType = -1;
+    private volatile int telephoneEventPayloadType = -1;
+    private volatile InetSocketAddress sdpRemote;
+    private volatile InetSocketAddress latched;
+    private volatile boolean sending;
+
+    // Sender state: sendAudio is called by one media thread at a time.
+    private final long ssrc;
+    private int sequence;
+    private long timestamp;
+    private boolean startOfTalkspurt = true;
+
+    private volatile long received;
+    private volatile long sent;
+
+    private RtpLeg(Channel channel, int localPort, RtpPortAllocator ports, NanoClock clock, RtpPacketPool pool,
+                   Receiver receiver, Duration timeout) {
+        this.channel = channel;
+        this.localPort = localPort;
+        this.ports = ports;
+        this.clock = clock;
+        this.pool = pool;
+        this.receiver = receiver;
+        this.watch = new RtpActivityWatch(clock, timeout.toNanos());
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        // Random SSRC, sequence and timestamp origins (RFC 3550 §5.1, §8).
+        this.ssrc = r.nextLong(1, 1L << 32);
+        this.sequence = r.nextInt(1 << 16);
+        this.timestamp = r.nextLong(1L << 32);
+        long period = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
+        this.timer = channel.eventLoop().scheduleAtFixedRate(this::checkTimeout, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Binds a free even port of the range on {@code bind}; fails when none can be bound. */
+    public static RtpLeg open(EventLoopGroup group, InetAddress bind, RtpPortAllocator ports, NanoClock clock,
+                              Duration timeout, RtpPacketPool pool, Receiver receiver) throws IOException {
+        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+            int port = ports.allocate();
+            if (port < 0) throw new IOException("no free RTP port");
+            Handler handler = new Handler();
+            try {
+                Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(handler)
+                        .bind(bind, port).syncUninterruptibly().channel();
+                RtpLeg leg = new RtpLeg(ch, port, ports, clock, pool, receiver, timeout);
+                handler.leg = leg;
+                return leg;
+            } catch (RuntimeException e) {
+                // Taken by another process: free the slot (round robin moves on) and try the next one.
+                ports.release(port);
+                LOG.debug("RTP port {} not bindable: {}", port, e.toString());
+            }
+        }
+        throw new IOException("could not bind an RTP port");
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    /**
+     * Applies a negotiation: payload types, the address from SDP, and whether we may send (not
+     * while the phone holds the call or when it gave no address).
+     */
+    public void configure(int audioPt, int telephoneEventPt, InetSocketAddress remote, boolean send) {
+        this.audioPayloadType = audioPt;
+        this.telephoneEventPayloadType = telephoneEventPt;
+        InetSocketAddress old = this.sdpRemote;
+        this.sdpRemote = remote;
+        // A new address in SDP means the phone moved: forget the latched source until RTP comes again.
+        if (remote != null && !remote.equals(old) && old != null) latched = null;
+        if (send && !sending) startOfTalkspurt = true;
+        this.sending = send;
+    }
+
+    /** Starts or restarts the RTP timeout (established, resumed). */
+    public void watchActivity() {
+        watch.resume();
+    }
+
+    /** Stops the RTP timeout (on hold). */
+    public void pauseActivityWatch() {
+        watch.pause();
+    }
+
+    /** Where we send: the phone's observed RTP source once known, else its SDP address. */
+    public InetSocketAddress target() {
+        InetSocketAddress l = latched;
+        return l != null ? l : sdpRemote;
+    }
+
+    public long packetsReceived() {
+        return received;
+    }
+
+    public long packetsSent() {
+        return sent;
+    }
+
+    /**
+     * Writes the header of an audio frame whose payload is at {@link RtpPacket#FIXED_HEADER} and
+     * sends it; takes ownership. Dropped when not sending or no address is known.
+     */
+    public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
+        InetSocketAddress to = target();
+        int pt = audioPayloadType;
+        if (!sending || to == null || pt < 0 || closed.get()
+                || payloadLength < 0 || payloadLength > RtpPacket.MAX_SIZE - RtpPacket.FIXED_HEADER) {
+            packet.release();
+            return;
+        }
+        // Marker on the first packet of a talkspurt (RFC 3551 §4.1).
+        packet.writeHeader(pt, startOfTalkspurt, sequence, timestamp, ssrc, payloadLength);
+        startOfTalkspurt = false;
+        sequence = (sequence + 1) & 0xffff;
+        timestamp = (timestamp + rtpDuration) & 0xffffffffL;
+        int len = packet.length();
+        ByteBuf buf = channel.alloc().directBuffer(len);
+        buf.writeBytes(packet.buffer(), 0, len);
+        packet.release();
+        channel.writeAndFlush(new DatagramPacket(buf, to), channel.voidPromise());
+        sent++;
+    }
+
+    /** SSRC of what we send. */
+    public long ssrc() {
+        return ssrc;
+    }
+
+    /**
+     * An RFC 4733 telephone-event packet. For now it is only released.
+     */
+    void onTelephoneEvent(RtpPacket packet) {
+        // DTMF: hand the packet to the transcoder's DtmfReceiver (RFC 4733) here once it exists;
+        // the receiver reports digits to SipLeg.Listener.onDtmf.
+        packet.release();
+    }
+
+    private void onDatagram(DatagramPacket dp) {
+        ByteBuf content = dp.content();
+        int len = content.readableBytes();
+        if (len < RtpPacket.FIXED_HEADER || len > RtpPacket.MAX_SIZE || closed.get()) return;
+        long now = clock.nanoTime();
+        RtpPacket p = pool.acquire();
+        content.getBytes(content.readerIndex(), p.buffer(), 0, len);
+        p.setLength(len);
+        p.setArrivalNanos(now);
+        if (!p.isValid()) {
+            p.release();
+            return;
+        }
+        int pt = p.payloadType();
+        boolean audio = pt == audioPayloadType;
+        boolean dtmf = !audio && pt == telephoneEventPayloadType;
+        if (!audio && !dtmf) {
+            // RTCP multiplexed or unknown payload: not ours to use.
+            p.release();
+            return;
+        }
+        InetSocketAddress from = dp.sender();
+        if (from != null && !from.equals(latched)) latched = from;
+        watch.packetAt(now);
+        received++;
+        if (audio) {
+            receiver.onAudio(p);
+        } else {
+            onTelephoneEvent(p);
+        }
+    }
+
+    private void checkTimeout() {
+        if (watch.expired() && timedOut.compareAndSet(false, true)) {
+            watch.pause();
+            receiver.onTimeout();
+        }
+    }
+
+    /** Closes the channel and frees the port. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        timer.cancel(false);
+        sending = false;
+        channel.close().addListener(f -> ports.release(localPort));
+    }
+
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        volatile RtpLeg leg;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                RtpLeg l = leg;
+                if (l != null && msg instanceof DatagramPacket dp) l.onDatagram(dp);
+            } finally {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable and the like: keep the channel, the timeout decides.
+            LOG.debug("RTP channel error: {}", cause.toString());
+        }
+    }
+}

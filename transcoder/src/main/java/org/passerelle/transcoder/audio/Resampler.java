@@ -1,0 +1,186 @@
+package org.passerelle.transcoder.audio;
+
+/**
+ * Sample-rate converter between 8, 16 and 48 kHz (integer ratios 2, 3, 6, or identity) for one
+ * mono 16-bit stream.
+ *
+ * <p>Conceptually the input is upsampled by L (zeros inserted), low-pass filtered at the higher
+ * rate and decimated by M; the polyphase form computes only the output samples, each with
+ * {@code taps/L} multiply-adds. The filter is a Kaiser-windowed sinc designed for
+ * {@value #STOPBAND_DB} dB stopband attenuation from the lower rate's Nyquist frequency, with the
+ * passband (ripple well under ±0.1 dB) extending to {@value #PASSBAND_FRACTION} of it. It is
+ * linear phase: the group delay is {@link #delaySamples()} output samples, an integer.
+ *
+ * <p>The converter is stateful: the input history is kept across {@link #process} calls, so a
+ * stream cut into 20 ms frames gives exactly the samples of the stream converted in one block.
+ * All buffers are allocated at construction; {@code process} allocates nothing. Not thread-safe:
+ * one instance per stream and direction.
+ */
+public final class Resampler {
+    static final double STOPBAND_DB = 75;
+    static final double PASSBAND_FRACTION = 0.85;
+
+    private final int fromRate;
+    private final int toRate;
+    private final int up;      // L
+    private final int down;    // M
+    private final int phaseTaps;        // K: taps per polyphase branch
+    private final float[][] phases;     // phases[p][q] = h[p + L*(K-1-q)], oldest-first order
+    private final float[] history;      // last K inputs, stored twice so a window is contiguous
+    private final int delayOut;
+    private int pos;    // next write index in [0, K)
+    private int phase;  // intermediate-rate offset of the next output relative to the newest input
+
+    private Resampler(int fromRate, int toRate) {
+        this.fromRate = fromRate;
+        this.toRate = toRate;
+        int g = gcd(fromRate, toRate);
+        this.up = toRate / g;
+        this.down = fromRate / g;
+        if (up == 1 && down == 1) {
+            phaseTaps = 0;
+            phases = new float[0][];
+            history = new float[0];
+            delayOut = 0;
+            return;
+        }
+        int highRate = Math.max(fromRate, toRate);
+        double lowNyquist = Math.min(fromRate, toRate) / 2.0;
+        double passEdge = PASSBAND_FRACTION * lowNyquist;
+        // Stopband begins at the lower Nyquist frequency, so nothing aliases when decimating and
+        // no image survives when interpolating.
+        double transition = (lowNyquist - passEdge) / highRate;           // cycles per sample
+        double cutoff = (passEdge + lowNyquist) / 2 / highRate;           // cycles per sample
+        // Kaiser's design formulas (Oppenheim & Schafer, 7.6): beta and length from attenuation.
+        double beta = 0.1102 * (STOPBAND_DB - 8.7);
+        int order = (int) Math.ceil((STOPBAND_DB - 7.95) / (2.285 * 2 * Math.PI * transition));
+        // Odd length, centre on a multiple of M so the group delay is whole output samples.
+        int half = (order + 1) / 2;
+        half = ((half + down - 1) / down) * down;
+        int taps = 2 * half + 1;
+        this.phaseTaps = (taps + up - 1) / up;
+        double[] h = new double[phaseTaps * up];
+        double i0Beta = besselI0(beta);
+        for (int n = 0; n < taps; n++) {
+            double x = n - half;
+            double sinc = x == 0 ? 1 : Math.sin(2 * Math.PI * cutoff * x) / (2 * Math.PI * cutoff * x);
+            double r = x / half;
+            double window = besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
+            h[n] = 2 * cutoff * sinc * window;
+        }
+        // Interpolation spreads each input over L outputs: a gain of L keeps the level.
+        double sum = 0;
+        for (double v : h) sum += v;
+        double scale = up / sum;
+        this.phases = new float[up][phaseTaps];
+        for (int p = 0; p < up; p++) {
+            for (int j = 0; j < phaseTaps; j++) {
+                phases[p][phaseTaps - 1 - j] = (float) (h[p + up * j] * scale);
+            }
+        }
+        this.history = new float[2 * phaseTaps];
+        this.delayOut = half / down;
+    }
+
+    /** A converter from {@code fromRate} to {@code toRate}; both in {8000, 16000, 48000}. */
+    public static Resampler create(int fromRate, int toRate) {
+        if (!supported(fromRate) || !supported(toRate)) {
+            throw new IllegalArgumentException("unsupported rates " + fromRate + " -> " + toRate);
+        }
+        return new Resampler(fromRate, toRate);
+    }
+
+    private static boolean supported(int rate) {
+        return rate == 8000 || rate == 16000 || rate == 48000;
+    }
+
+    public int fromRate() { return fromRate; }
+    public int toRate() { return toRate; }
+
+    /** True when rates are equal: {@link #process} copies. */
+    public boolean isIdentity() { return up == 1 && down == 1; }
+
+    /**
+     * Largest number of samples one {@link #process} call can write for {@code inLen} input
+     * samples; size output buffers with it. For whole 10 ms frames it is exact.
+     */
+    public int maxOutputLength(int inLen) {
+        return (int) (((long) inLen * up + down - 1) / down);
+    }
+
+    /** Output samples for {@code inLen} input samples at these rates, for whole frames. */
+    public static int outputLength(int fromRate, int toRate, int inLen) {
+        return (int) ((long) inLen * toRate / fromRate);
+    }
+
+    /** Group delay of the filter in output samples (0 for identity). */
+    public int delaySamples() { return delayOut; }
+
+    /** Taps per polyphase branch: the cost in multiply-adds of one output sample. */
+    public int tapsPerOutput() { return phaseTaps; }
+
+    /**
+     * Converts {@code inLen} samples from {@code in[inOff]} and writes the output at
+     * {@code out[outOff]}; returns the number of samples written (at most
+     * {@link #maxOutputLength}). Output is rounded and saturated to 16 bits.
+     */
+    public int process(short[] in, int inOff, int inLen, short[] out, int outOff) {
+        if (isIdentity()) {
+            System.arraycopy(in, inOff, out, outOff, inLen);
+            return inLen;
+        }
+        final int k = phaseTaps;
+        final float[] hist = history;
+        int w = outOff;
+        for (int i = inOff, end = inOff + inLen; i < end; i++) {
+            float x = in[i];
+            hist[pos] = x;
+            hist[pos + k] = x;
+            pos = pos + 1 == k ? 0 : pos + 1;
+            // The window of the last K inputs, oldest first, is hist[pos .. pos+K).
+            while (phase < up) {
+                float[] c = phases[phase];
+                float acc = 0;
+                for (int q = 0, h = pos; q < k; q++, h++) acc += c[q] * hist[h];
+                out[w++] = saturate(acc);
+                phase += down;
+            }
+            phase -= up;
+        }
+        return w - outOff;
+    }
+
+    /** Forgets the history, as at construction (e.g. after a stream restart). */
+    public void reset() {
+        java.util.Arrays.fill(history, 0f);
+        pos = 0;
+        phase = 0;
+    }
+
+    private static short saturate(float v) {
+        int r = Math.round(v);
+        if (r > Short.MAX_VALUE) return Short.MAX_VALUE;
+        if (r < Short.MIN_VALUE) return Short.MIN_VALUE;
+        return (short) r;
+    }
+
+    /** Modified Bessel function of the first kind, order 0, by its power series. */
+    static double besselI0(double x) {
+        double sum = 1, term = 1, q = x * x / 4;
+        for (int k = 1; k < 64; k++) {
+            term *= q / ((double) k * k);
+            sum += term;
+            if (term < sum * 1e-17) break;
+        }
+        return sum;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+}
