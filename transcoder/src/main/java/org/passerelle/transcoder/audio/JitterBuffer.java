@@ -373,6 +373,7 @@ public final class JitterBuffer {
 
     private void anchor(long extTs) {
         nextTs = extTs;
+        nextIsGuess = false;
         playoutOffset = minTransit() + targetDelayNanos();
         state = State.PLAYING;
     }

@@ -397,6 +397,38 @@ class JitterBufferTest {
     }
 
     @Test
+    void interarrivalJitterFollowsRfc3550() {
+        // Transit alternates 0 / +10 ms: |D| is 10 ms every packet, so J -> 10 ms (80 units).
+        // After n packets J = 10 ms * (1 - (15/16)^(n-1)) exactly (RFC 3550 §A.8).
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            long send = 1_000_000_000L + i * 20 * MS;
+            now = send + (i % 2 == 1 ? 10 * MS : 0);
+            put(i, 160L * i);
+        }
+        double expected = 10.0 * (1 - Math.pow(15.0 / 16, n - 1));
+        assertEquals(expected, jb.jitterMs(), 1e-6);
+        assertEquals(Math.round(expected * 8), jb.jitterUnits());
+    }
+
+    @Test
+    void sequenceJumpWithConsistentTimingIsNotLoss() {
+        for (int i = 0; i < 5; i++) {
+            put(i, 160L * i);
+            tick();
+            advance(20);
+        }
+        for (int i = 5; i < 10; i++) {
+            put(40000 + i, 160L * i); // sender restarted its sequence numbers, not its clock
+            tick();
+            advance(20);
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 40005, 40006, 40007, 40008, 40009), played);
+        assertEquals(0, jb.lost());
+        assertEquals(0, jb.late() + jb.duplicate() + jb.resyncs());
+    }
+
+    @Test
     void malformedPacketIsReleased() {
         RtpPacket p = pool.acquire();
         p.setLength(5);

@@ -169,6 +169,23 @@ class ResamplerTest {
     }
 
     @Test
+    void processAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Resampler up = Resampler.create(8000, 48000);
+        Resampler down = Resampler.create(48000, 8000);
+        short[] in = tone(8000, 440, 8000, 160);
+        short[] mid = new short[960];
+        short[] out = new short[160];
+        for (int i = 0; i < 500; i++) down.process(mid, 0, up.process(in, 0, 160, mid, 0), out, 0);
+        long tid = Thread.currentThread().threadId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 2000; i++) down.process(mid, 0, up.process(in, 0, 160, mid, 0), out, 0);
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 4096, "allocated " + allocated);
+    }
+
+    @Test
     void rejectsUnsupportedRates() {
         assertThrows(IllegalArgumentException.class, () -> Resampler.create(44100, 48000));
         assertThrows(IllegalArgumentException.class, () -> Resampler.create(8000, 32000));
