@@ -49,7 +49,9 @@ public final class Gateway implements AutoCloseable {
         SipConfig sipConfig = SipConfig.defaults()
                 .withBind(settings.bindAddress(), settings.sipPort())
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())
-                .withRtpTimeout(settings.rtpTimeout());
+                .withRtpTimeout(settings.rtpTimeout())
+                .withCodecs(settings.codecs())
+                .withPublicAddress(settings.publicAddress());
         sip = new SipServer(sipConfig, calls);
         sip.start();
         http.start(httpGroup, settings.bindAddress(), settings.httpPort());

@@ -54,6 +54,11 @@ public record SipConfig(
                 List.copyOf(preferred), maxMessageBytes, maxCalls, userAgent);
     }
 
+    public SipConfig withPublicAddress(String address) {
+        return new SipConfig(bindAddress, port, transports, address, rtpPortMin, rtpPortMax, rtpTimeout,
+                codecs, maxMessageBytes, maxCalls, userAgent);
+    }
+
     public SipConfig withRtpPorts(int min, int max) {
         return new SipConfig(bindAddress, port, transports, publicAddress, min, max, rtpTimeout,
                 codecs, maxMessageBytes, maxCalls, userAgent);

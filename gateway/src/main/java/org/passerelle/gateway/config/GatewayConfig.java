@@ -1,0 +1,191 @@
+package org.passerelle.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.passerelle.transcoder.codec.AudioCodec;
+
+/**
+ * The gateway's YAML config: listen addresses, ports and media settings. Every field is optional;
+ * what is missing keeps its embedded default. {@link #load(Path)} reports every problem at once,
+ * each with its path, so an admin fixes the file in one go. Trunks and dial plans join this file
+ * with the dial-plan work.
+ *
+ * <pre>
+ * sip:
+ *   bind: 0.0.0.0
+ *   port: 5060
+ *   publicAddress: 203.0.113.10   # written in Contact and SDP when behind NAT
+ *   rtpPorts: 20000-30000
+ *   rtpTimeoutSeconds: 30
+ *   codecs: [opus, G722, PCMU, PCMA]   # preference order
+ * http:
+ *   port: 8080
+ * </pre>
+ */
+public record GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
+                            Duration rtpTimeout, List<AudioCodec> codecs, int httpPort) {
+
+    public static GatewayConfig defaults() {
+        return new GatewayConfig("0.0.0.0", 5060, null, 20000, 30000, Duration.ofSeconds(30),
+                List.of(AudioCodec.OPUS, AudioCodec.G722, AudioCodec.PCMU, AudioCodec.PCMA), 8080);
+    }
+
+    public static GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), List.of("cannot be read: " + e.getMessage()));
+        }
+        return parse(file.toString(), text);
+    }
+
+    public static GatewayConfig parse(String source, String yaml) throws ConfigException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException(source, List.of("not valid YAML" + (loc != null ? " (line " + loc.getLineNr()
+                    + ")" : "") + ": " + e.getOriginalMessage()));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) return defaults();
+        Reader r = new Reader();
+        if (!root.isObject()) {
+            throw new ConfigException(source, List.of("(top): must be a mapping with sections sip, http"));
+        }
+        r.onlyKeys("", root, Set.of("sip", "http"));
+        GatewayConfig d = defaults();
+        JsonNode sip = r.section("sip", root.get("sip"), Set.of("bind", "port", "publicAddress", "rtpPorts",
+                "rtpTimeoutSeconds", "codecs"));
+        JsonNode http = r.section("http", root.get("http"), Set.of("port"));
+
+        String bind = r.text("sip.bind", sip.get("bind"), d.bind());
+        int sipPort = r.port("sip.port", sip.get("port"), d.sipPort());
+        String publicAddress = r.text("sip.publicAddress", sip.get("publicAddress"), null);
+        int[] range = r.portRange("sip.rtpPorts", sip.get("rtpPorts"), d.rtpPortMin(), d.rtpPortMax());
+        int timeout = r.integer("sip.rtpTimeoutSeconds", sip.get("rtpTimeoutSeconds"),
+                (int) d.rtpTimeout().toSeconds(), 1, 3600);
+        List<AudioCodec> codecs = r.codecs("sip.codecs", sip.get("codecs"), d.codecs());
+        int httpPort = r.port("http.port", http.get("port"), d.httpPort());
+        if (!r.errors.isEmpty()) throw new ConfigException(source, r.errors);
+        return new GatewayConfig(bind, sipPort, publicAddress, range[0], range[1], Duration.ofSeconds(timeout),
+                codecs, httpPort);
+    }
+
+    /** Collects errors instead of stopping at the first. */
+    private static final class Reader {
+        final List<String> errors = new ArrayList<>();
+        private static final JsonNode EMPTY = new ObjectMapper().createObjectNode();
+
+        void onlyKeys(String path, JsonNode node, Set<String> allowed) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                String key = it.next().getKey();
+                if (!allowed.contains(key)) {
+                    errors.add((path.isEmpty() ? key : path + "." + key) + ": unknown setting (expected one of "
+                            + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+
+        JsonNode section(String path, JsonNode node, Set<String> allowed) {
+            if (node == null || node.isNull()) return EMPTY;
+            if (!node.isObject()) {
+                errors.add(path + ": must be a mapping");
+                return EMPTY;
+            }
+            onlyKeys(path, node, allowed);
+            return node;
+        }
+
+        String text(String path, JsonNode node, String dflt) {
+            if (node == null || node.isNull()) return dflt;
+            if (!node.isTextual() || node.asText().isBlank()) {
+                errors.add(path + ": must be a non-empty string");
+                return dflt;
+            }
+            return node.asText().trim();
+        }
+
+        int integer(String path, JsonNode node, int dflt, int min, int max) {
+            if (node == null || node.isNull()) return dflt;
+            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+                errors.add(path + ": must be a whole number, not " + node);
+                return dflt;
+            }
+            int v = node.asInt();
+            if (v < min || v > max) {
+                errors.add(path + ": must be " + min + "-" + max + ", not " + v);
+                return dflt;
+            }
+            return v;
+        }
+
+        int port(String path, JsonNode node, int dflt) {
+            return integer(path, node, dflt, 1, 65535);
+        }
+
+        int[] portRange(String path, JsonNode node, int min, int max) {
+            if (node == null || node.isNull()) return new int[] {min, max};
+            int[] parsed = parseRange(node.asText());
+            if (parsed == null) {
+                errors.add(path + ": must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not " + node.asText());
+                return new int[] {min, max};
+            }
+            return parsed;
+        }
+
+        List<AudioCodec> codecs(String path, JsonNode node, List<AudioCodec> dflt) {
+            if (node == null || node.isNull()) return dflt;
+            if (!node.isArray() || node.isEmpty()) {
+                errors.add(path + ": must be a non-empty list such as [opus, G722, PCMU, PCMA]");
+                return dflt;
+            }
+            List<AudioCodec> out = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                String name = node.get(i).asText();
+                AudioCodec c = byName(name);
+                if (c == null) {
+                    errors.add(path + "[" + i + "]: unknown codec " + name + " (known: opus, G722, PCMU, PCMA)");
+                } else if (out.contains(c)) {
+                    errors.add(path + "[" + i + "]: " + name + " is listed twice");
+                } else {
+                    out.add(c);
+                }
+            }
+            return out.isEmpty() ? dflt : List.copyOf(out);
+        }
+    }
+
+    /** Parses "MIN-MAX" (an RTP port range); null when malformed or out of bounds. */
+    public static int[] parseRange(String text) {
+        String[] parts = text.trim().split("-");
+        if (parts.length != 2) return null;
+        try {
+            int min = Integer.parseInt(parts[0].trim());
+            int max = Integer.parseInt(parts[1].trim());
+            if (min < 1024 || max > 65535 || max - min < 2) return null;
+            return new int[] {min, max};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static AudioCodec byName(String name) {
+        for (AudioCodec c : AudioCodec.values()) {
+            if (c.sdpName().toLowerCase(Locale.ROOT).equals(name.trim().toLowerCase(Locale.ROOT))) return c;
+        }
+        return null;
+    }
+}
