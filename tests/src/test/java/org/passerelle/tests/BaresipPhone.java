@@ -48,6 +48,12 @@ public final class BaresipPhone implements AutoCloseable {
         public String baresipName() {
             return baresipName;
         }
+
+        /** The name baresip logs for the codec ("Set audio decoder: opus ..."). */
+        public String logName() {
+            int slash = baresipName.indexOf('/');
+            return slash < 0 ? baresipName : baresipName.substring(0, slash);
+        }
     }
 
     /** Where the phone's call stands, from baresip's own output. */
@@ -57,6 +63,7 @@ public final class BaresipPhone implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Pattern STATUS_LINE = Pattern.compile("^\\[\\d+:\\d\\d:\\d\\d\\] audio=.*");
     private static final Pattern CLOSED_REASON = Pattern.compile("session closed: (.*)");
+    private static final Pattern DECODER = Pattern.compile("audio: Set audio decoder: (\\S+) ");
 
     static {
         // Never leave phones behind, even when a test is interrupted.
@@ -73,6 +80,8 @@ public final class BaresipPhone implements AutoCloseable {
     private final AtomicInteger established = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicReference<String> closeReason = new AtomicReference<>("");
+    private volatile long recordingStartNanos;
+    private final AtomicReference<String> decoder = new AtomicReference<>("");
 
     private BaresipPhone(Builder b) throws IOException {
         RequiredTool.BARESIP.require();
@@ -173,10 +182,17 @@ public final class BaresipPhone implements AutoCloseable {
         }
         log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         log.flush();
+        if (line.startsWith("sndfile: dumping decode audio") && recordingStartNanos == 0) {
+            recordingStartNanos = System.nanoTime();
+        }
         if (line.contains("Call established")) {
             established.incrementAndGet();
         } else if (line.contains(": Call with ") && line.contains(" terminated")) {
             closed.incrementAndGet();
+        }
+        Matcher d = DECODER.matcher(line);
+        if (d.find()) {
+            decoder.set(d.group(1));
         }
         Matcher m = CLOSED_REASON.matcher(line);
         if (m.find()) {
@@ -230,6 +246,11 @@ public final class BaresipPhone implements AutoCloseable {
         return closed.get();
     }
 
+    /** Codec of the last call as baresip set its decoder: "PCMU", "PCMA", "G722", "opus"; "" before. */
+    public String negotiatedCodec() {
+        return decoder.get();
+    }
+
     /** Reason baresip printed for the last ended call, e.g. "Connection reset by user". */
     public String lastCloseReason() {
         return closeReason.get();
@@ -280,6 +301,18 @@ public final class BaresipPhone implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The part of the recording between two {@link System#nanoTime()} instants, e.g. the seconds
+     * when everybody was in the room. Quit the phone first.
+     */
+    public WavFile recordingBetween(long fromNanos, long toNanos) throws IOException {
+        if (recordingStartNanos == 0) {
+            fail("phone '" + name + "' never started recording; log:\n" + logTail());
+        }
+        WavFile all = WavFile.read(recording());
+        return all.window((fromNanos - recordingStartNanos) / 1e9, (toNanos - recordingStartNanos) / 1e9);
     }
 
     /** Quits baresip (ctrl_tcp, then SIGTERM, then SIGKILL) and reads what it received. */

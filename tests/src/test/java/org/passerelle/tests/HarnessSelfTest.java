@@ -35,8 +35,8 @@ class HarnessSelfTest {
             bob.awaitClosed(Duration.ofSeconds(10));
             assertEquals(BaresipPhone.CallState.CLOSED, alice.callState());
 
-            ToneAssertions.hearsOnly(alice, alice.stopAndReadRecording(), 1000, 440);
-            ToneAssertions.hearsOnly(bob, bob.stopAndReadRecording(), 440, 1000);
+            ToneAssertions.hearsOnly(alice, alice.stopAndReadRecording().skip(ToneAssertions.SKIP_SECONDS), 1000, 440);
+            ToneAssertions.hearsOnly(bob, bob.stopAndReadRecording().skip(ToneAssertions.SKIP_SECONDS), 440, 1000);
         }
     }
 
@@ -50,7 +50,8 @@ class HarnessSelfTest {
             WavFile heard = alice.stopAndReadRecording();
             // G.722 decodes at 16 kHz: the recording's rate shows which codec was negotiated.
             assertEquals(16000, heard.sampleRate(), heard.toString());
-            ToneAssertions.hearsOnly(alice, heard, 1000, 440);
+            assertEquals("G722", alice.negotiatedCodec());
+            ToneAssertions.hearsOnly(alice, heard.skip(ToneAssertions.SKIP_SECONDS), 1000, 440);
             assertTrue(bob.isRunning());
         }
     }
