@@ -22,7 +22,7 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway start(GatewaySettings base) throws Exception {
         int sip = FreePorts.udpAndTcp();
         int http = FreePorts.udpAndTcp();
-        int[] rtp = FreePorts.rtpRange(400);
+        int[] rtp = FreePorts.gatewayRtpRange(400);
         GatewaySettings settings = base.withBind("127.0.0.1", sip, http).withRtpPorts(rtp[0], rtp[1]);
         return new TestGateway(Gateway.start(settings), sip);
     }
