@@ -61,7 +61,8 @@ public final class BaresipPhone implements AutoCloseable {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final Pattern STATUS_LINE = Pattern.compile("^\\[\\d+:\\d\\d:\\d\\d\\] audio=.*");
+    /** The call status baresip redraws with \r ("[0:00:03] audio=64000/64000 (bit/s)"), glued to the next message. */
+    private static final Pattern STATUS = Pattern.compile("\\[\\d+:\\d\\d:\\d\\d\\] audio=\\S* ?(\\(bit/s\\))?\\s*");
     private static final Pattern CLOSED_REASON = Pattern.compile("session closed: (.*)");
     private static final Pattern DECODER = Pattern.compile("audio: Set audio decoder: (\\S+) ");
 
@@ -81,6 +82,7 @@ public final class BaresipPhone implements AutoCloseable {
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicReference<String> closeReason = new AtomicReference<>("");
     private volatile long recordingStartNanos;
+    private boolean localHangupPending; // output pump thread only
     private final AtomicReference<String> decoder = new AtomicReference<>("");
 
     private BaresipPhone(Builder b) throws IOException {
@@ -176,8 +178,9 @@ public final class BaresipPhone implements AutoCloseable {
         }
     }
 
-    private void onLine(String line, OutputStream log) throws IOException {
-        if (line.isEmpty() || STATUS_LINE.matcher(line).matches()) {
+    private void onLine(String raw, OutputStream log) throws IOException {
+        String line = STATUS.matcher(raw).replaceAll("").strip();
+        if (line.isEmpty()) {
             return;
         }
         log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -187,8 +190,18 @@ public final class BaresipPhone implements AutoCloseable {
         }
         if (line.contains("Call established")) {
             established.incrementAndGet();
-        } else if (line.contains(": Call with ") && line.contains(" terminated")) {
+            localHangupPending = false;
+        } else if (line.contains("call: terminate call ")) {
+            // We hung up (ctrl_tcp hangup). baresip 1.0 may or may not print "Call with ... terminated"
+            // afterwards; count the call once.
             closed.incrementAndGet();
+            localHangupPending = true;
+        } else if (line.contains(": Call with ") && line.contains(" terminated")) {
+            // the other side, an error or our own hang-up ended the call
+            if (!localHangupPending) {
+                closed.incrementAndGet();
+            }
+            localHangupPending = false;
         }
         Matcher d = DECODER.matcher(line);
         if (d.find()) {
