@@ -48,6 +48,12 @@ public final class BaresipPhone implements AutoCloseable {
         public String baresipName() {
             return baresipName;
         }
+
+        /** The name baresip logs for the codec ("Set audio decoder: opus ..."). */
+        public String logName() {
+            int slash = baresipName.indexOf('/');
+            return slash < 0 ? baresipName : baresipName.substring(0, slash);
+        }
     }
 
     /** Where the phone's call stands, from baresip's own output. */
@@ -55,8 +61,10 @@ public final class BaresipPhone implements AutoCloseable {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final Pattern STATUS_LINE = Pattern.compile("^\\[\\d+:\\d\\d:\\d\\d\\] audio=.*");
+    /** The call status baresip redraws with \r ("[0:00:03] audio=64000/64000 (bit/s)"), glued to the next message. */
+    private static final Pattern STATUS = Pattern.compile("\\[\\d+:\\d\\d:\\d\\d\\] audio=\\S* ?(\\(bit/s\\))?\\s*");
     private static final Pattern CLOSED_REASON = Pattern.compile("session closed: (.*)");
+    private static final Pattern DECODER = Pattern.compile("audio: Set audio decoder: (\\S+) ");
 
     static {
         // Never leave phones behind, even when a test is interrupted.
@@ -73,6 +81,9 @@ public final class BaresipPhone implements AutoCloseable {
     private final AtomicInteger established = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicReference<String> closeReason = new AtomicReference<>("");
+    private volatile long recordingStartNanos;
+    private boolean localHangupPending; // output pump thread only
+    private final AtomicReference<String> decoder = new AtomicReference<>("");
 
     private BaresipPhone(Builder b) throws IOException {
         RequiredTool.BARESIP.require();
@@ -167,16 +178,34 @@ public final class BaresipPhone implements AutoCloseable {
         }
     }
 
-    private void onLine(String line, OutputStream log) throws IOException {
-        if (line.isEmpty() || STATUS_LINE.matcher(line).matches()) {
+    private void onLine(String raw, OutputStream log) throws IOException {
+        String line = STATUS.matcher(raw).replaceAll("").strip();
+        if (line.isEmpty()) {
             return;
         }
         log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         log.flush();
+        if (line.startsWith("sndfile: dumping decode audio") && recordingStartNanos == 0) {
+            recordingStartNanos = System.nanoTime();
+        }
         if (line.contains("Call established")) {
             established.incrementAndGet();
-        } else if (line.contains(": Call with ") && line.contains(" terminated")) {
+            localHangupPending = false;
+        } else if (line.contains("call: terminate call ")) {
+            // We hung up (ctrl_tcp hangup). baresip 1.0 may or may not print "Call with ... terminated"
+            // afterwards; count the call once.
             closed.incrementAndGet();
+            localHangupPending = true;
+        } else if (line.contains(": Call with ") && line.contains(" terminated")) {
+            // the other side, an error or our own hang-up ended the call
+            if (!localHangupPending) {
+                closed.incrementAndGet();
+            }
+            localHangupPending = false;
+        }
+        Matcher d = DECODER.matcher(line);
+        if (d.find()) {
+            decoder.set(d.group(1));
         }
         Matcher m = CLOSED_REASON.matcher(line);
         if (m.find()) {
@@ -230,6 +259,11 @@ public final class BaresipPhone implements AutoCloseable {
         return closed.get();
     }
 
+    /** Codec of the last call as baresip set its decoder: "PCMU", "PCMA", "G722", "opus"; "" before. */
+    public String negotiatedCodec() {
+        return decoder.get();
+    }
+
     /** Reason baresip printed for the last ended call, e.g. "Connection reset by user". */
     public String lastCloseReason() {
         return closeReason.get();
@@ -280,6 +314,18 @@ public final class BaresipPhone implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The part of the recording between two {@link System#nanoTime()} instants, e.g. the seconds
+     * when everybody was in the room. Quit the phone first.
+     */
+    public WavFile recordingBetween(long fromNanos, long toNanos) throws IOException {
+        if (recordingStartNanos == 0) {
+            fail("phone '" + name + "' never started recording; log:\n" + logTail());
+        }
+        WavFile all = WavFile.read(recording());
+        return all.window((fromNanos - recordingStartNanos) / 1e9, (toNanos - recordingStartNanos) / 1e9);
     }
 
     /** Quits baresip (ctrl_tcp, then SIGTERM, then SIGKILL) and reads what it received. */

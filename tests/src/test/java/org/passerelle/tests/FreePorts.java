@@ -32,15 +32,25 @@ public final class FreePorts {
         throw new IllegalStateException("no block of " + count + " free ports found on 127.0.0.1");
     }
 
-    /** A range of {@code size} RTP ports in 40000..59999 that were free when checked (UDP). */
-    public static int[] rtpRange(int size) {
+    /** A range of {@code size} RTP ports for a gateway, in 40000..49999, free when checked (UDP). */
+    public static int[] gatewayRtpRange(int size) {
+        return rtpRange(size, 40000, 50000);
+    }
+
+    /** A few RTP ports for SIPp's media, in 50000..59999 (baresip phones use 30000..39999). */
+    public static int[] sippRtpRange(int size) {
+        return rtpRange(size, 50000, 60000);
+    }
+
+    private static int[] rtpRange(int size, int min, int max) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(40000 / 2, (60000 - size) / 2) * 2;
-            if (udpFree(first) && udpFree(first + size - 1)) {
+            // RTP on even ports, RTCP on the next odd one (RFC 3550 11).
+            int first = ThreadLocalRandom.current().nextInt(min / 2, (max - size) / 2) * 2;
+            if (udpFree(first) && udpFree(first + 1) && udpFree(first + size - 1)) {
                 return new int[] {first, first + size - 1};
             }
         }
-        throw new IllegalStateException("no free RTP range found");
+        throw new IllegalStateException("no free RTP range of " + size + " ports in " + min + ".." + max);
     }
 
     private static boolean allFree(int first, int count) {

@@ -81,7 +81,7 @@ public final class SippRunner {
             Files.createDirectories(dir);
             ToneFiles.pcmuWav(dir.resolve("tone.wav"), toneHz, 30);
             int localPort = FreePorts.udpAndTcp();
-            int mediaPort = FreePorts.rtpRange(4)[0];
+            int mediaPort = FreePorts.sippRtpRange(4)[0];
             List<String> cmd = new ArrayList<>(Arrays.asList(
                     sipp.toString(), "127.0.0.1:" + targetPort,
                     "-sf", scenarioFile.toString(),

@@ -16,10 +16,13 @@ public final class ToneAssertions {
 
     private ToneAssertions() {}
 
-    /** The phone heard exactly one tone, {@code expectedHz}, and {@code ownHz} at least 20 dB below it. */
+    /**
+     * The phone heard exactly one tone, {@code expectedHz}, and {@code ownHz} at least 20 dB below it.
+     * {@code heard} is analysed whole: trim call set-up first ({@link WavFile#skip}, {@link WavFile#window}).
+     */
     public static void hearsOnly(BaresipPhone phone, WavFile heard, double expectedHz, double ownHz) {
         hears(phone, heard, new double[] {expectedHz}, ownHz);
-        Spectrum s = Spectrum.of(heard, SKIP_SECONDS);
+        Spectrum s = Spectrum.of(heard, 0);
         assertEquals(expectedHz, s.dominantFrequency(), 15,
                 who(phone) + " should mostly hear " + expectedHz + " Hz: " + s.describe(expectedHz, ownHz));
     }
@@ -29,7 +32,7 @@ public final class ToneAssertions {
      * its own {@code ownHz} at least 20 dB below the weakest of them.
      */
     public static void hears(BaresipPhone phone, WavFile heard, double[] expectedHz, double ownHz) {
-        Spectrum s = Spectrum.of(heard, SKIP_SECONDS);
+        Spectrum s = Spectrum.of(heard, 0);
         double[] all = new double[expectedHz.length + 1];
         System.arraycopy(expectedHz, 0, all, 0, expectedHz.length);
         all[expectedHz.length] = ownHz;

@@ -53,6 +53,13 @@ public record WavFile(int sampleRate, int channels, double[] samples) {
         return new WavFile(sampleRate, channels, java.util.Arrays.copyOfRange(samples, from, samples.length));
     }
 
+    /** The part from {@code fromSeconds} to {@code toSeconds} (clamped to the recording). */
+    public WavFile window(double fromSeconds, double toSeconds) {
+        int from = (int) Math.max(0, Math.min(samples.length, Math.round(fromSeconds * sampleRate)));
+        int to = (int) Math.max(from, Math.min(samples.length, Math.round(toSeconds * sampleRate)));
+        return new WavFile(sampleRate, channels, java.util.Arrays.copyOfRange(samples, from, to));
+    }
+
     @Override
     public String toString() {
         return "WavFile[" + sampleRate + " Hz, " + channels + " ch, " + String.format("%.2f", durationSeconds()) + " s]";

@@ -35,6 +35,9 @@ class WavFileTest {
         assertEquals((0.5 - 0.25) / 2, wav.samples()[100], 1e-9);
         assertEquals(0.1, wav.durationSeconds(), 1e-9);
         assertEquals(frames - 2400, wav.skip(0.05).samples().length);
+        assertEquals(960, wav.window(0.01, 0.03).samples().length);
+        assertEquals(480, wav.window(0.09, 5).samples().length);
+        assertEquals(0, wav.window(-1, 0).samples().length);
         Files.delete(file);
     }
 }
