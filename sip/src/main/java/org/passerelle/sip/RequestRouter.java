@@ -90,7 +90,7 @@ final class RequestRouter implements SipListenerExt {
                 default -> {
                     Response r = server.response(KNOWN_NOT_SERVED.contains(request.getMethod().toUpperCase(Locale.ROOT))
                             ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED, request);
-                    r.addHeader(server.header("Allow", SipServer.ALLOW));
+                    server.addAllow(r);
                     send(event, r);
                 }
             }
@@ -195,7 +195,7 @@ final class RequestRouter implements SipListenerExt {
         Request request = event.getRequest();
         // RFC 3261 §11.2: what we can do.
         Response r = server.response(Response.OK, request);
-        r.addHeader(server.header("Allow", SipServer.ALLOW));
+        server.addAllow(r);
         r.addHeader(server.header("Accept", "application/sdp"));
         r.addHeader(server.header("Accept-Encoding", "identity"));
         r.addHeader(server.header("Accept-Language", "en"));
@@ -216,6 +216,10 @@ final class RequestRouter implements SipListenerExt {
         return out.isEmpty() ? null : out.toString();
     }
 
+    /**
+     * The stack reads at most maxMessageBytes + 1 bytes of a datagram (and of a stream message);
+     * a request that filled that buffer was larger than allowed, and is truncated.
+     */
     private boolean tooLarge(Request request) {
         return size(request) > server.config.maxMessageBytes();
     }

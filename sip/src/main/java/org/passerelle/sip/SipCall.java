@@ -244,7 +244,10 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     void onAck(Request ack) {
         run(() -> {
             CallState before = state;
-            if (state.next(CallEvent.ACK) == null) return;  // a retransmitted ACK
+            if (state.next(CallEvent.ACK) == null) {
+                LOG.debug("ACK ignored in {}", state);  // a retransmitted ACK
+                return;
+            }
             if (awaitingAnswer) {
                 awaitingAnswer = false;
                 byte[] body = ack.getRawContent();
@@ -272,6 +275,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     void onReInvite(ServerTransaction st, Request request) {
         run(() -> {
+            if (state == CallState.UPDATING && !awaitingAnswer) {
+                // Our 200 to the previous re-INVITE was sent; its ACK may still be on its way on
+                // another stack thread. A new offer implies the old exchange completed.
+                transition(CallEvent.ACK);
+            }
             if (state != CallState.CONFIRMED) {
                 // An INVITE still in progress on this dialog: RFC 3261 §14.2, 500 with Retry-After.
                 Response r = responseTo(request, Response.SERVER_INTERNAL_ERROR);
