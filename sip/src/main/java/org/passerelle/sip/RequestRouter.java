@@ -56,6 +56,17 @@ final class RequestRouter implements SipListenerExt {
                 if (!Request.ACK.equals(request.getMethod())) reply(event, Response.SERVICE_UNAVAILABLE);
                 return;
             }
+            javax.sip.header.Header malformed = request.getHeader(BadRequestResponder.MALFORMED);
+            if (malformed != null) {
+                // Salvaged by AnsweringParserFactory: answer 400 statelessly (RFC 3261 §21.4.1).
+                String why = ((javax.sip.header.ExtensionHeader) malformed).getValue();
+                LOG.info("malformed {}: {}", request.getMethod(), why);
+                Response r = server.response(Response.BAD_REQUEST, request);
+                ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(Long.toHexString(System.nanoTime()));
+                r.setReasonPhrase("Bad Request (" + why + ")");
+                server.provider.sendResponse(r);
+                return;
+            }
             if (tooLarge(request)) {
                 // RFC 3261 §21.5.14: 513 Message Too Large.
                 LOG.info("{} refused: {} bytes > {}", request.getMethod(), size(request), server.config.maxMessageBytes());

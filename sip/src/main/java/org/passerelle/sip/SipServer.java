@@ -124,6 +124,8 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", LoggerFactory.getLogger("org.passerelle.sip.messages")
                 .isTraceEnabled() ? "TRACE" : "ERROR");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // Our 400 for unparseable requests, on UDP and TCP alike.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", AnsweringParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
                 "gov.nist.javax.sip.stack.NioMessageProcessorFactory");

@@ -162,7 +162,15 @@ class SipServerTest {
             phone.send(bye);
             phone.awaitResponse(200, "BYE");
             assertEquals(SipLeg.EndReason.REMOTE_BYE, handler.awaitEnded());
-            assertEquals(0, server.activeCalls());
+            awaitActiveCalls(0);
+        }
+    }
+
+    private void awaitActiveCalls(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.activeCalls() != n) {
+            if (System.nanoTime() > deadline) fail("active calls " + server.activeCalls() + ", expected " + n);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 
@@ -262,7 +270,7 @@ class SipServerTest {
             String r = phone.awaitResponse(488, "INVITE");
             assertTrue(RawSipPhone.header(r, "Warning").startsWith("305 "), r);
             assertTrue(handler.legs.isEmpty());
-            assertEquals(0, server.activeCalls());
+            awaitActiveCalls(0);
         }
     }
 
@@ -307,17 +315,37 @@ class SipServerTest {
         }
     }
 
-    @Test
-    void malformedInviteGets400AndNextCallWorks() throws Exception {
-        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "tcp"})
+    void malformedInviteGets400AndNextCallWorks(String transport) throws Exception {
+        try (RawSipPhone phone = new RawSipPhone(transport, port)) {
             String bad = phone.request("INVITE", ruri, null, 1, null, null, null)
                     .replace("CSeq: 1 INVITE", "CSeq: one INVITE");
             phone.send(bad);
-            phone.awaitResponse(400, "INVITE");
+            String r = phone.receive(RawSipPhone.WAIT);
+            assertNotNull(r, "no answer to a readable malformed INVITE");
+            assertTrue(r.startsWith("SIP/2.0 400 "), r);
+            assertTrue(r.contains(phone.callId), r);
+            assertEquals("Passerelle", RawSipPhone.header(r, "Server"));
+            assertFalse(r.startsWith("SIP/2.0 400 Bad Request (CSeq: one INVITE\r\n:"), "one-line reason");
+        }
+        try (RawSipPhone phone = new RawSipPhone(transport, port)) {
+            // Unreadable: no request line, nothing to answer to.
+            phone.send("\u0001\u0002 hello there\r\nnot: sip\r\n\r\n");
+            assertNull(phone.anyWithin(Duration.ofMillis(500)));
         }
         try (RawSipPhone phone = new RawSipPhone("udp", port)) {
-            establish(phone, RawSipPhone.sdp(40000, "127.0.0.1", "0"));
+            // Readable SIP, unreadable SDP: 400 from us.
+            invite(phone, "this is not sdp");
+            String r = phone.awaitResponse(400, "INVITE");
+            assertTrue(r.startsWith("SIP/2.0 400 Bad SDP"), r);
         }
+        try (RawSipPhone phone = new RawSipPhone(transport, port)) {
+            establish(phone, RawSipPhone.sdp(40000, "127.0.0.1", "0"));
+            SipLeg leg = handler.awaitLeg();
+            if (transport.equals("udp")) assertEquals(phone.localPort(), leg.remoteSignallingAddress().getPort());
+        }
+        assertEquals(1, server.activeCalls());
     }
 
     @Test
