@@ -107,6 +107,8 @@ final class RequestRouter implements SipListenerExt {
             }
         } catch (Exception e) {
             LOG.warn("{} failed: {}", request.getMethod(), e.toString(), e);
+            // Never leave the caller without an answer (RFC 3261 §21.5.1).
+            if (!Request.ACK.equals(request.getMethod())) reply(event, Response.SERVER_INTERNAL_ERROR);
         } finally {
             MDC.remove("call");
         }
@@ -132,11 +134,11 @@ final class RequestRouter implements SipListenerExt {
             LOG.debug("INVITE for existing call ignored");
             return;
         }
-        String unsupported = unsupportedRequire(request);
-        if (unsupported != null) {
+        java.util.List<String> unsupported = unsupportedRequire(request);
+        if (!unsupported.isEmpty()) {
             // RFC 3261 §8.2.2.3: 420 Bad Extension listing what we do not support.
             Response r = server.response(Response.BAD_EXTENSION, request);
-            r.addHeader(server.header("Unsupported", unsupported));
+            for (String tag : unsupported) r.addHeader(server.headerFactory.createUnsupportedHeader(tag));
             send(event, r);
             return;
         }
@@ -214,17 +216,14 @@ final class RequestRouter implements SipListenerExt {
         send(event, r);
     }
 
-    private static String unsupportedRequire(Request request) {
+    private static java.util.List<String> unsupportedRequire(Request request) {
         var it = request.getHeaders("Require");
-        StringBuilder out = new StringBuilder();
+        java.util.List<String> out = new java.util.ArrayList<>();
         while (it != null && it.hasNext()) {
             String tag = ((javax.sip.header.RequireHeader) it.next()).getOptionTag();
-            if (tag != null && !SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) {
-                if (!out.isEmpty()) out.append(", ");
-                out.append(tag);
-            }
+            if (tag != null && !SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) out.add(tag);
         }
-        return out.isEmpty() ? null : out.toString();
+        return out;
     }
 
     /**

@@ -533,6 +533,9 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             Dialog d = inviteTransaction.getDialog();
             if (d == null) return;
             Request bye = d.createRequest(Request.BYE);
+            // A wildcard bind would put 0.0.0.0 in Via sent-by; the phone answers there (RFC 3261 §18.2.2).
+            javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) bye.getHeader(javax.sip.header.ViaHeader.NAME);
+            if (via != null && !advertised.equals(via.getHost())) via.setHost(advertised);
             // RFC 3261 §20.41.
             bye.setHeader(server.headerFactory.createUserAgentHeader(java.util.List.of(server.config.userAgent())));
             ClientTransaction ct = server.provider.getNewClientTransaction(bye);

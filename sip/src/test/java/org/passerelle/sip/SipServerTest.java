@@ -392,6 +392,17 @@ class SipServerTest {
     }
 
     @Test
+    void unsupportedRequireIs420() throws Exception {
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            phone.send(phone.request("INVITE", ruri, null, 1, "Require: 100rel, precondition\r\n", "application/sdp",
+                    RawSipPhone.sdp(40000, "127.0.0.1", "0")));
+            String r = phone.awaitResponse(420, "INVITE");
+            assertTrue(RawSipPhone.header(r, "Unsupported").contains("100rel"), r);
+            assertTrue(handler.legs.isEmpty());
+        }
+    }
+
+    @Test
     void rejectSendsFinalResponse() throws Exception {
         handler.onCall = leg -> leg.reject(404, "Not Found");
         try (RawSipPhone phone = new RawSipPhone("tcp", port)) {
