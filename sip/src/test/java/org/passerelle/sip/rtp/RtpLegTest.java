@@ -150,6 +150,20 @@ class RtpLegTest {
         assertTrue(timedOut.await(5, TimeUnit.SECONDS), "2.5 s of silence");
     }
 
+    @Test
+    void sendingAllocatesNothingInSteadyState() {
+        leg.configure(0, -1, (InetSocketAddress) phone.getLocalSocketAddress(), true);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 5_000; i++) sendFrame(160);  // warm-up (JIT, pool filled)
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) sendFrame(160);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // Allow for a stray allocation or two from the JIT or the JDK; not one per packet.
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes for 10000 packets");
+        assertEquals(1, pool.misses(), "one packet cycles through the pool");
+        assertTrue(leg.packetsSent() > 9_000);
+    }
+
     private RtpPacket take() throws InterruptedException {
         RtpPacket p = audio.poll(5, TimeUnit.SECONDS);
         assertNotNull(p, "no audio packet");
