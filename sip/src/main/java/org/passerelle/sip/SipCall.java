@@ -88,6 +88,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     /** Hands the call to the application. */
     void start() {
+        server.rtpGroup.schedule(() -> run(() -> {
+            if (state != CallState.INCOMING && state != CallState.RINGING) return;
+            LOG.info("no answer within {}", server.answerTimeout);
+            hangupNow(CallEvent.HANGUP);
+        }), server.answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
         run(() -> {
             try {
                 server.handler.onIncomingCall(this);

@@ -55,6 +55,12 @@ public final class SipServer implements AutoCloseable {
     /** Calls and pending INVITEs; bounded by maxCalls. */
     private final AtomicInteger callSlots = new AtomicInteger();
 
+    /**
+     * An INVITE the application leaves without a final response this long is ended with 480, so
+     * unanswered calls cannot pile up (the magnitude of RFC 3261 Timer C, §16.6).
+     */
+    volatile java.time.Duration answerTimeout = java.time.Duration.ofMinutes(3);
+
     private Lifecycle lifecycle = Lifecycle.NEW;
     SipStack stack;
     SipProvider provider;

@@ -403,6 +403,19 @@ class SipServerTest {
     }
 
     @Test
+    void unansweredInviteIsEndedWith480() throws Exception {
+        server.answerTimeout = Duration.ofMillis(300);
+        handler.onCall = SipLeg::ringing;
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            invite(phone, RawSipPhone.sdp(40000, "127.0.0.1", "0"));
+            phone.awaitResponse(180, "INVITE");
+            phone.awaitResponse(480, "INVITE");
+            assertEquals(SipLeg.EndReason.LOCAL_HANGUP, handler.awaitEnded());
+            awaitActiveCalls(0);
+        }
+    }
+
+    @Test
     void rejectSendsFinalResponse() throws Exception {
         handler.onCall = leg -> leg.reject(404, "Not Found");
         try (RawSipPhone phone = new RawSipPhone("tcp", port)) {

@@ -148,9 +148,10 @@ public final class RtpLeg implements AutoCloseable {
         this.sending = send;
     }
 
-    /** Starts or restarts the RTP timeout (established, resumed). */
+    /** Starts or restarts the RTP timeout (established, resumed); re-arms it if it fired. */
     public void watchActivity() {
         watch.resume();
+        timedOut.set(false);
     }
 
     /** Stops the RTP timeout (on hold). */
