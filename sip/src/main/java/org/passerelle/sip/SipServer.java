@@ -60,6 +60,8 @@ public final class SipServer implements AutoCloseable {
      * unanswered calls cannot pile up (the magnitude of RFC 3261 Timer C, §16.6).
      */
     volatile java.time.Duration answerTimeout = java.time.Duration.ofMinutes(3);
+    /** How many T1 (500 ms) we wait for the ACK of our 200 (RFC 3261 §13.3.1.4: 64); tests shorten it. */
+    int ackTimeoutFactor = 64;
 
     private Lifecycle lifecycle = Lifecycle.NEW;
     SipStack stack;
@@ -145,6 +147,7 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(Math.max(64, config.maxCalls() * 2)));
         p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", "300000");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", Integer.toString(ackTimeoutFactor));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         return p;
     }

@@ -377,6 +377,41 @@ class SipServerTest {
     }
 
     @Test
+    void noRtpTimeoutWhileOnHold() throws Exception {
+        startWith(base().withRtpTimeout(Duration.ofMillis(400)));
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            String ok = establish(phone, RawSipPhone.sdp(40000, "127.0.0.1", "0"));
+            String tag = RawSipPhone.toTag(ok);
+            reinvite(phone, tag, RawSipPhone.sdp(40000, "127.0.0.1", "0", "inactive"));
+            assertEquals("held", handler.awaitEvent());
+            // Four timeouts of silence on hold: no BYE.
+            String during = phone.anyWithin(Duration.ofMillis(1600));
+            assertTrue(during == null || !during.startsWith("BYE"), during);
+            reinvite(phone, tag, RawSipPhone.sdp(40000, "127.0.0.1", "0", "sendrecv"));
+            assertEquals("resumed", handler.awaitEvent());
+            String bye = phone.awaitRequest("BYE");
+            phone.send(phone.okFor(bye));
+            assertEquals(SipLeg.EndReason.RTP_TIMEOUT, handler.awaitEnded());
+        }
+    }
+
+    @Test
+    void missingAckEndsTheCall() throws Exception {
+        server.close();
+        handler = new RecordingHandler();
+        server = new SipServer(base(), handler);
+        server.ackTimeoutFactor = 4;  // 2 s instead of 32 s
+        server.start();
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            invite(phone, RawSipPhone.sdp(40000, "127.0.0.1", "0"));
+            phone.awaitResponse(200, "INVITE");
+            // No ACK: the 200 is retransmitted, then the call ends (RFC 3261 §13.3.1.4).
+            SipLeg.EndReason r = handler.ended.poll(10, TimeUnit.SECONDS);
+            assertEquals(SipLeg.EndReason.ACK_TIMEOUT, r);
+        }
+    }
+
+    @Test
     void beyondMaxCallsIs503() throws Exception {
         SipConfig c = base();
         startWith(new SipConfig(c.bindAddress(), c.port(), c.transports(), null, c.rtpPortMin(), c.rtpPortMax(),
