@@ -56,6 +56,17 @@ final class RequestRouter implements SipListenerExt {
                 if (!Request.ACK.equals(request.getMethod())) reply(event, Response.SERVICE_UNAVAILABLE);
                 return;
             }
+            javax.sip.header.Header malformed = request.getHeader(BadRequestResponder.MALFORMED);
+            if (malformed != null) {
+                // Salvaged by AnsweringParserFactory: answer 400 statelessly (RFC 3261 §21.4.1).
+                String why = ((javax.sip.header.ExtensionHeader) malformed).getValue();
+                LOG.info("malformed {}: {}", request.getMethod(), why);
+                Response r = server.response(Response.BAD_REQUEST, request);
+                ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(Long.toHexString(System.nanoTime()));
+                r.setReasonPhrase("Bad Request (" + why + ")");
+                server.provider.sendResponse(r);
+                return;
+            }
             if (tooLarge(request)) {
                 // RFC 3261 §21.5.14: 513 Message Too Large.
                 LOG.info("{} refused: {} bytes > {}", request.getMethod(), size(request), server.config.maxMessageBytes());
@@ -90,12 +101,14 @@ final class RequestRouter implements SipListenerExt {
                 default -> {
                     Response r = server.response(KNOWN_NOT_SERVED.contains(request.getMethod().toUpperCase(Locale.ROOT))
                             ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED, request);
-                    r.addHeader(server.header("Allow", SipServer.ALLOW));
+                    server.addAllow(r);
                     send(event, r);
                 }
             }
         } catch (Exception e) {
             LOG.warn("{} failed: {}", request.getMethod(), e.toString(), e);
+            // Never leave the caller without an answer (RFC 3261 §21.5.1).
+            if (!Request.ACK.equals(request.getMethod())) reply(event, Response.SERVER_INTERNAL_ERROR);
         } finally {
             MDC.remove("call");
         }
@@ -121,11 +134,11 @@ final class RequestRouter implements SipListenerExt {
             LOG.debug("INVITE for existing call ignored");
             return;
         }
-        String unsupported = unsupportedRequire(request);
-        if (unsupported != null) {
+        java.util.List<String> unsupported = unsupportedRequire(request);
+        if (!unsupported.isEmpty()) {
             // RFC 3261 §8.2.2.3: 420 Bad Extension listing what we do not support.
             Response r = server.response(Response.BAD_EXTENSION, request);
-            r.addHeader(server.header("Unsupported", unsupported));
+            for (String tag : unsupported) r.addHeader(server.headerFactory.createUnsupportedHeader(tag));
             send(event, r);
             return;
         }
@@ -195,7 +208,7 @@ final class RequestRouter implements SipListenerExt {
         Request request = event.getRequest();
         // RFC 3261 §11.2: what we can do.
         Response r = server.response(Response.OK, request);
-        r.addHeader(server.header("Allow", SipServer.ALLOW));
+        server.addAllow(r);
         r.addHeader(server.header("Accept", "application/sdp"));
         r.addHeader(server.header("Accept-Encoding", "identity"));
         r.addHeader(server.header("Accept-Language", "en"));
@@ -203,19 +216,20 @@ final class RequestRouter implements SipListenerExt {
         send(event, r);
     }
 
-    private static String unsupportedRequire(Request request) {
+    private static java.util.List<String> unsupportedRequire(Request request) {
         var it = request.getHeaders("Require");
-        StringBuilder out = new StringBuilder();
+        java.util.List<String> out = new java.util.ArrayList<>();
         while (it != null && it.hasNext()) {
             String tag = ((javax.sip.header.RequireHeader) it.next()).getOptionTag();
-            if (tag != null && !SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) {
-                if (!out.isEmpty()) out.append(", ");
-                out.append(tag);
-            }
+            if (tag != null && !SUPPORTED.contains(tag.toLowerCase(Locale.ROOT))) out.add(tag);
         }
-        return out.isEmpty() ? null : out.toString();
+        return out;
     }
 
+    /**
+     * The stack reads at most maxMessageBytes + 1 bytes of a datagram (and of a stream message);
+     * a request that filled that buffer was larger than allowed, and is truncated.
+     */
     private boolean tooLarge(Request request) {
         return size(request) > server.config.maxMessageBytes();
     }

@@ -27,7 +27,13 @@ final class SerialExecutor implements Executor {
 
     private void schedule() {
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-            backing.execute(this::drain);
+            try {
+                backing.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Shut down: nothing will run any more.
+                tasks.clear();
+                LOG.debug("call executor shut down, tasks dropped");
+            }
         }
     }
 

@@ -88,6 +88,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     /** Hands the call to the application. */
     void start() {
+        server.rtpGroup.schedule(() -> run(() -> {
+            if (state != CallState.INCOMING && state != CallState.RINGING) return;
+            LOG.info("no answer within {}", server.answerTimeout);
+            hangupNow(CallEvent.HANGUP);
+        }), server.answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
         run(() -> {
             try {
                 server.handler.onIncomingCall(this);
@@ -244,7 +249,10 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     void onAck(Request ack) {
         run(() -> {
             CallState before = state;
-            if (state.next(CallEvent.ACK) == null) return;  // a retransmitted ACK
+            if (state.next(CallEvent.ACK) == null) {
+                LOG.debug("ACK ignored in {}", state);  // a retransmitted ACK
+                return;
+            }
             if (awaitingAnswer) {
                 awaitingAnswer = false;
                 byte[] body = ack.getRawContent();
@@ -272,6 +280,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     void onReInvite(ServerTransaction st, Request request) {
         run(() -> {
+            if (state == CallState.UPDATING && !awaitingAnswer) {
+                // Our 200 to the previous re-INVITE was sent; its ACK may still be on its way on
+                // another stack thread. A new offer implies the old exchange completed.
+                transition(CallEvent.ACK);
+            }
             if (state != CallState.CONFIRMED) {
                 // An INVITE still in progress on this dialog: RFC 3261 §14.2, 500 with Retry-After.
                 Response r = responseTo(request, Response.SERVER_INTERNAL_ERROR);
@@ -525,6 +538,9 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             Dialog d = inviteTransaction.getDialog();
             if (d == null) return;
             Request bye = d.createRequest(Request.BYE);
+            // A wildcard bind would put 0.0.0.0 in Via sent-by; the phone answers there (RFC 3261 §18.2.2).
+            javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) bye.getHeader(javax.sip.header.ViaHeader.NAME);
+            if (via != null && !advertised.equals(via.getHost())) via.setHost(advertised);
             // RFC 3261 §20.41.
             bye.setHeader(server.headerFactory.createUserAgentHeader(java.util.List.of(server.config.userAgent())));
             ClientTransaction ct = server.provider.getNewClientTransaction(bye);

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class SipServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
     /** Methods we serve (RFC 3261 §20.5 Allow). */
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+    static final List<String> ALLOW = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS");
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private enum Lifecycle { NEW, RUNNING, CLOSED }
@@ -54,6 +54,14 @@ public final class SipServer implements AutoCloseable {
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     /** Calls and pending INVITEs; bounded by maxCalls. */
     private final AtomicInteger callSlots = new AtomicInteger();
+
+    /**
+     * An INVITE the application leaves without a final response this long is ended with 480, so
+     * unanswered calls cannot pile up (the magnitude of RFC 3261 Timer C, §16.6).
+     */
+    volatile java.time.Duration answerTimeout = java.time.Duration.ofMinutes(3);
+    /** How many T1 (500 ms) we wait for the ACK of our 200 (RFC 3261 §13.3.1.4: 64); tests shorten it. */
+    int ackTimeoutFactor = 64;
 
     private Lifecycle lifecycle = Lifecycle.NEW;
     SipStack stack;
@@ -124,18 +132,22 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", LoggerFactory.getLogger("org.passerelle.sip.messages")
                 .isTraceEnabled() ? "TRACE" : "ERROR");
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // Our 400 for unparseable requests, on UDP and TCP alike.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", AnsweringParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
                 "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
-        // Bounds: message size on stream transports, transactions and TCP connections, so a flood
+        // Bounds: message size (UDP receive buffer, stream framing; one byte more so the router can
+        // tell a truncated datagram and answer 513), transactions and TCP connections, so a flood
         // of half-open INVITEs or idle connections cannot exhaust memory.
-        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageBytes()));
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(config.maxMessageBytes() + 1));
         int maxTx = Math.max(64, config.maxCalls() * 4);
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(maxTx));
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(maxTx));
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(Math.max(64, config.maxCalls() * 2)));
         p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", "300000");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", Integer.toString(ackTimeoutFactor));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         return p;
     }
@@ -160,7 +172,15 @@ public final class SipServer implements AutoCloseable {
     }
 
     private void closeResources() {
-        if (stack != null) stack.stop();
+        if (stack != null) {
+            try {
+                stack.stop();
+            } catch (RuntimeException e) {
+                // JAIN-SIP 1.3's UDPMessageProcessor.stop can race its own worker threads
+                // (ConcurrentModificationException); the sockets are closed by then.
+                LOG.debug("JAIN-SIP stop: {}", e.toString());
+            }
+        }
         if (rtpGroup != null) rtpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (callThreads != null) callThreads.shutdown();
     }
@@ -220,6 +240,11 @@ public final class SipServer implements AutoCloseable {
         Response r = messageFactory.createResponse(status, request);
         r.setHeader(headerFactory.createServerHeader(List.of(config.userAgent())));
         return r;
+    }
+
+    /** Allow: the methods we serve. */
+    void addAllow(Response r) throws ParseException {
+        for (String m : ALLOW) r.addHeader(headerFactory.createAllowHeader(m));
     }
 
     Header header(String name, String value) throws ParseException {

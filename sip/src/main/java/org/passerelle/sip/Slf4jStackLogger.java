@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 /** Routes JAIN-SIP's own logging (gov.nist.javax.sip.STACK_LOGGER) to SLF4J. */
 public final class Slf4jStackLogger implements StackLogger {
     private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+    /** The stack asks this level before handing messages to the ServerLogger. */
+    private static final Logger MESSAGES = LoggerFactory.getLogger("org.passerelle.sip.messages");
 
     @Override public void logStackTrace() { if (LOG.isTraceEnabled()) LOG.trace("stack", new Throwable()); }
     @Override public void logStackTrace(int level) { logStackTrace(); }
@@ -25,10 +27,11 @@ public final class Slf4jStackLogger implements StackLogger {
         return switch (level) {
             case TRACE_FATAL, TRACE_ERROR -> LOG.isErrorEnabled();
             case TRACE_WARN -> LOG.isWarnEnabled();
-            case TRACE_INFO -> LOG.isInfoEnabled();
+            // TRACE_MESSAGES is the same number as TRACE_INFO: the stack asks it before handing
+            // each SIP message to the ServerLogger.
+            case TRACE_INFO -> LOG.isInfoEnabled() || MESSAGES.isTraceEnabled();
             case TRACE_DEBUG -> LOG.isDebugEnabled();
             case TRACE_TRACE -> LOG.isTraceEnabled();
-            // TRACE_MESSAGES and TRACE_EXCEPTION: the stack builds message strings for these.
             default -> LOG.isTraceEnabled();
         };
     }

@@ -1,6 +1,5 @@
 package org.passerelle.sip.rtp;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +10,9 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,9 @@ public final class RtpLeg implements AutoCloseable {
     }
 
     private final Channel channel;
+    private final DatagramChannel socket;
+    /** Reused by the sending thread. */
+    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(RtpPacket.MAX_SIZE);
     private final int localPort;
     private final RtpPortAllocator ports;
     private final NanoClock clock;
@@ -66,10 +71,12 @@ public final class RtpLeg implements AutoCloseable {
 
     private volatile long received;
     private volatile long sent;
+    private volatile long sendErrors;
 
-    private RtpLeg(Channel channel, int localPort, RtpPortAllocator ports, NanoClock clock, RtpPacketPool pool,
+    private RtpLeg(Channel channel, DatagramChannel socket, int localPort, RtpPortAllocator ports, NanoClock clock, RtpPacketPool pool,
                    Receiver receiver, Duration timeout) {
         this.channel = channel;
+        this.socket = socket;
         this.localPort = localPort;
         this.ports = ports;
         this.clock = clock;
@@ -91,18 +98,33 @@ public final class RtpLeg implements AutoCloseable {
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             int port = ports.allocate();
             if (port < 0) throw new IOException("no free RTP port");
-            Handler handler = new Handler();
+            DatagramChannel socket = null;
             try {
-                Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(handler)
-                        .bind(bind, port).syncUninterruptibly().channel();
-                RtpLeg leg = new RtpLeg(ch, port, ports, clock, pool, receiver, timeout);
-                handler.leg = leg;
-                return leg;
-            } catch (RuntimeException e) {
+                socket = bind.getAddress().length == 4 && !bind.isAnyLocalAddress()
+                        ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
+                socket.bind(new InetSocketAddress(bind, port));
+            } catch (IOException e) {
                 // Taken by another process: free the slot (round robin moves on) and try the next one.
+                if (socket != null) socket.close();
                 ports.release(port);
                 LOG.debug("RTP port {} not bindable: {}", port, e.toString());
+                continue;
             }
+            // Netty reads (event loop); the leg writes straight to the same socket from the media
+            // thread, so sending needs no task hand-off and no allocation (RFC 4961: one port both ways).
+            Handler handler = new Handler();
+            NioDatagramChannel ch = new NioDatagramChannel(socket);
+            ch.pipeline().addLast(handler);
+            try {
+                group.register(ch).syncUninterruptibly();
+            } catch (RuntimeException e) {
+                socket.close();
+                ports.release(port);
+                throw new IOException("cannot register RTP channel", e);
+            }
+            RtpLeg leg = new RtpLeg(ch, socket, port, ports, clock, pool, receiver, timeout);
+            handler.leg = leg;
+            return leg;
         }
         throw new IOException("could not bind an RTP port");
     }
@@ -126,9 +148,10 @@ public final class RtpLeg implements AutoCloseable {
         this.sending = send;
     }
 
-    /** Starts or restarts the RTP timeout (established, resumed). */
+    /** Starts or restarts the RTP timeout (established, resumed); re-arms it if it fired. */
     public void watchActivity() {
         watch.resume();
+        timedOut.set(false);
     }
 
     /** Stops the RTP timeout (on hold). */
@@ -150,9 +173,15 @@ public final class RtpLeg implements AutoCloseable {
         return sent;
     }
 
+    /** Sends that failed with an I/O error (e.g. no route). */
+    public long sendErrors() {
+        return sendErrors;
+    }
+
     /**
      * Writes the header of an audio frame whose payload is at {@link RtpPacket#FIXED_HEADER} and
-     * sends it; takes ownership. Dropped when not sending or no address is known.
+     * sends it; takes ownership. Dropped when not sending or no address is known. One media
+     * thread at a time; allocates nothing.
      */
     public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
         InetSocketAddress to = target();
@@ -167,12 +196,16 @@ public final class RtpLeg implements AutoCloseable {
         startOfTalkspurt = false;
         sequence = (sequence + 1) & 0xffff;
         timestamp = (timestamp + rtpDuration) & 0xffffffffL;
-        int len = packet.length();
-        ByteBuf buf = channel.alloc().directBuffer(len);
-        buf.writeBytes(packet.buffer(), 0, len);
+        sendBuffer.clear();
+        sendBuffer.put(packet.buffer(), 0, packet.length());
         packet.release();
-        channel.writeAndFlush(new DatagramPacket(buf, to), channel.voidPromise());
-        sent++;
+        sendBuffer.flip();
+        try {
+            // Non-blocking: 0 when the socket buffer is full, and then the frame is lost, as RTP allows.
+            if (socket.send(sendBuffer, to) > 0) sent++;
+        } catch (IOException e) {
+            sendErrors++;
+        }
     }
 
     /** SSRC of what we send. */

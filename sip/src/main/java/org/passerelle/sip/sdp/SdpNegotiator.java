@@ -53,6 +53,10 @@ public final class SdpNegotiator {
         List<MediaDescription> mds;
         try {
             sd = factory.createSessionDescription(offer);
+            // The NIST parser skips lines it does not know; v= and o= are mandatory (RFC 4566 §5).
+            if (sd.getVersion() == null || sd.getOrigin() == null) {
+                return new Negotiation.Malformed("no v= or o= line");
+            }
             mds = mediaDescriptions(sd);
         } catch (SdpException | RuntimeException e) {
             return new Negotiation.Malformed(String.valueOf(e.getMessage()));

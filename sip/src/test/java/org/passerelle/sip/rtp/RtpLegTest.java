@@ -1,0 +1,177 @@
+package org.passerelle.sip.rtp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.rtp.RtpPacketPool;
+
+/** The RTP leg on real loopback sockets, with a fake clock for arrival times and the timeout. */
+class RtpLegTest {
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+    private EventLoopGroup group;
+    private final AtomicLong now = new AtomicLong(5_000_000_000L);
+    private final RtpPacketPool pool = new RtpPacketPool(16);
+    private final BlockingQueue<RtpPacket> audio = new LinkedBlockingQueue<>();
+    private final CountDownLatch timedOut = new CountDownLatch(1);
+    private final RtpPortAllocator ports = new RtpPortAllocator(41000, 41999);
+    private RtpLeg leg;
+    private DatagramSocket phone;
+
+    @BeforeEach
+    void open() throws Exception {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        leg = RtpLeg.open(group, LO, ports, now::get, Duration.ofSeconds(2), pool, new RtpLeg.Receiver() {
+            @Override public void onAudio(RtpPacket packet) { audio.add(packet); }
+            @Override public void onTimeout() { timedOut.countDown(); }
+        });
+        phone = new DatagramSocket(new InetSocketAddress(LO, 0));
+        phone.setSoTimeout(3000);
+    }
+
+    @AfterEach
+    void close() {
+        leg.close();
+        phone.close();
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+
+    private void send(int pt, int seq, int payload) throws Exception {
+        RtpPacket p = RtpPacket.unpooled();
+        p.writeHeader(pt, false, seq, 1000L * seq, 0xabcdef, payload);
+        phone.send(new DatagramPacket(p.buffer(), p.length(), new InetSocketAddress(LO, leg.localPort())));
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("timed out waiting for " + what);
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
+    void portIsEvenAndFreedOnClose() {
+        assertEquals(0, leg.localPort() % 2);
+        assertEquals(1, ports.inUse());
+        leg.close();
+        await(() -> ports.inUse() == 0, "port release");
+    }
+
+    @Test
+    void routesByPayloadTypeAndStampsArrival() throws Exception {
+        leg.configure(0, 101, null, true);
+        send(101, 1, 4);     // telephone-event: released for now
+        send(96, 2, 10);     // not negotiated: dropped
+        phone.send(new DatagramPacket(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, 13,
+                new InetSocketAddress(LO, leg.localPort())));  // version 0: invalid
+        send(0, 3, 160);
+        RtpPacket p = audio.poll(5, TimeUnit.SECONDS);
+        assertNotNull(p);
+        assertEquals(3, p.sequence());
+        assertEquals(now.get(), p.arrivalNanos());
+        assertTrue(audio.isEmpty(), "only the audio packet reaches the listener");
+        // Each of the three others went back to the pool before the next arrived: one packet
+        // served all four datagrams.
+        assertEquals(1, pool.misses());
+        assertEquals(0, pool.available());
+        assertEquals(2, leg.packetsReceived(), "telephone-event and audio counted");
+        p.release();
+        assertEquals(1, pool.available());
+    }
+
+    @Test
+    void sendsToSdpAddressThenLatchesToTheRealSource() throws Exception {
+        try (DatagramSocket sdpTarget = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            sdpTarget.setSoTimeout(3000);
+            leg.configure(8, -1, (InetSocketAddress) sdpTarget.getLocalSocketAddress(), true);
+            sendFrame(160);
+            DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+            sdpTarget.receive(in);
+            assertEquals(12 + 160, in.getLength());
+            assertEquals(8, in.getData()[1] & 0x7f);
+
+            send(8, 1, 160);
+            take().release();
+            assertEquals(phone.getLocalSocketAddress(), leg.target());
+            sendFrame(160);
+            phone.receive(in);
+            assertEquals(12 + 160, in.getLength());
+
+            // The phone moves (new SDP address): forget the latch until its RTP comes from there.
+            try (DatagramSocket moved = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+                leg.configure(8, -1, (InetSocketAddress) moved.getLocalSocketAddress(), true);
+                assertEquals(moved.getLocalSocketAddress(), leg.target());
+            }
+        }
+    }
+
+    @Test
+    void nothingSentWhileNotSending() throws Exception {
+        leg.configure(0, -1, (InetSocketAddress) phone.getLocalSocketAddress(), false);
+        int before = pool.available();
+        sendFrame(160);
+        assertEquals(before + 1, pool.available(), "dropped frame went back to the pool");
+        phone.setSoTimeout(200);
+        assertThrows(SocketTimeoutException.class, () -> phone.receive(new DatagramPacket(new byte[1500], 1500)));
+        assertEquals(0, leg.packetsSent());
+    }
+
+    @Test
+    void timeoutOnlyWhileWatchingAndOnlyOnce() throws Exception {
+        leg.configure(0, -1, null, true);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(10));
+        assertFalse(timedOut.await(700, TimeUnit.MILLISECONDS), "not watching before the call is up");
+        leg.watchActivity();
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        send(0, 1, 160);
+        take().release();
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500));
+        assertFalse(timedOut.await(700, TimeUnit.MILLISECONDS), "a packet 1.5 s ago is recent enough");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        assertTrue(timedOut.await(5, TimeUnit.SECONDS), "2.5 s of silence");
+    }
+
+    @Test
+    void sendingAllocatesNothingInSteadyState() {
+        leg.configure(0, -1, (InetSocketAddress) phone.getLocalSocketAddress(), true);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 5_000; i++) sendFrame(160);  // warm-up (JIT, pool filled)
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) sendFrame(160);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // Allow for a stray allocation or two from the JIT or the JDK; not one per packet.
+        assertTrue(allocated < 10_000, "allocated " + allocated + " bytes for 10000 packets");
+        assertEquals(1, pool.misses(), "one packet cycles through the pool");
+        assertTrue(leg.packetsSent() > 9_000);
+    }
+
+    private RtpPacket take() throws InterruptedException {
+        RtpPacket p = audio.poll(5, TimeUnit.SECONDS);
+        assertNotNull(p, "no audio packet");
+        return p;
+    }
+
+    private void sendFrame(int len) {
+        RtpPacket p = pool.acquire();
+        leg.sendAudio(p, len, len);
+    }
+}
