@@ -3,6 +3,7 @@ package org.passerelle.gateway.media;
 import org.passerelle.gateway.room.Participant;
 import org.passerelle.gateway.room.Room;
 import org.passerelle.sip.SipLeg;
+import org.passerelle.transcoder.NanoClock;
 import org.passerelle.transcoder.audio.JitterBuffer;
 import org.passerelle.transcoder.audio.Resampler;
 import org.passerelle.transcoder.codec.AudioCodec;
@@ -44,10 +45,14 @@ public final class SipParticipant implements Participant, AutoCloseable {
     private boolean closed;
 
     public SipParticipant(SipLeg leg) {
+        this(leg, NanoClock.SYSTEM);
+    }
+
+    /** {@code clock} must be the one the leg stamps arrivals with. */
+    public SipParticipant(SipLeg leg, NanoClock clock) {
         this.leg = leg;
         this.codec = leg.codec();
-        this.jitter = new JitterBuffer(org.passerelle.transcoder.NanoClock.SYSTEM,
-                JitterBuffer.Config.defaults(codec.rtpClockRate()));
+        this.jitter = new JitterBuffer(clock, JitterBuffer.Config.defaults(codec.rtpClockRate()));
         this.decoder = AudioCodecs.decoder(codec);
         this.encoder = AudioCodecs.encoder(codec);
         this.toRoom = Resampler.create(codec.sampleRate(), Room.SAMPLE_RATE);
