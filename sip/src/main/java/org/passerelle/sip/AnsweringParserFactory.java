@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * silently dropped. Here: a bad non-essential header is still tolerated (the stack's listener
  * decides, RFC 3261 §7.3 robustness); a bad essential one (request line, Via, From, To, Call-ID,
  * CSeq, Content-Length) makes the request malformed, and if it can be answered it is handed on
- * as a salvaged request ({@link BadRequestResponder}) that the router answers with a clean 400.
+ * as a salvaged request ({@link MalformedRequest}) that the router answers with a clean 400.
  */
 public final class AnsweringParserFactory implements MessageParserFactory {
     private static final Logger LOG = LoggerFactory.getLogger(AnsweringParserFactory.class);
@@ -53,9 +53,9 @@ public final class AnsweringParserFactory implements MessageParserFactory {
             try {
                 return delegate.parseSIPMessage(msg, readBody, strict, essentialsStrict);
             } catch (ParseException e) {
-                SIPRequest salvaged = BadRequestResponder.salvage(msg, e.getMessage());
+                SIPRequest salvaged = MalformedRequest.salvage(msg, e.getMessage());
                 if (salvaged == null) {
-                    LOG.debug("unreadable message dropped: {}", BadRequestResponder.sanitize(e.getMessage()));
+                    LOG.debug("unreadable message dropped: {}", MalformedRequest.sanitize(e.getMessage()));
                     throw e;
                 }
                 return salvaged;

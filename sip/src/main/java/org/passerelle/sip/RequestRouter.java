@@ -56,7 +56,7 @@ final class RequestRouter implements SipListenerExt {
                 if (!Request.ACK.equals(request.getMethod())) reply(event, Response.SERVICE_UNAVAILABLE);
                 return;
             }
-            javax.sip.header.Header malformed = request.getHeader(BadRequestResponder.MALFORMED);
+            javax.sip.header.Header malformed = request.getHeader(MalformedRequest.MALFORMED);
             if (malformed != null) {
                 // Salvaged by AnsweringParserFactory: answer 400 statelessly (RFC 3261 §21.4.1).
                 String why = ((javax.sip.header.ExtensionHeader) malformed).getValue();

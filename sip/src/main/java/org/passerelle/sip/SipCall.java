@@ -59,6 +59,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     private CallState state = CallState.INCOMING;
     /** Our offer awaits the answer in the ACK (late offer, RFC 3261 §13.2.1). */
     private boolean awaitingAnswer;
+    /** CSeq of the INVITE whose 200 waits for its ACK; the ACK carries the same number (§17.1.1.3). */
+    private long ackCseq = -1;
     private LocalMedia local;
     private String lastLocalSdp;
 
@@ -175,6 +177,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
                 return;
             }
             transition(CallEvent.ANSWER);
+            ackCseq = cseq(invite);
             if (p != null) applyPlan(p, true);
             LOG.info("answered: {}", p == null ? "late offer" : p.codec() + "/" + p.payloadType());
         });
@@ -249,8 +252,9 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     void onAck(Request ack) {
         run(() -> {
             CallState before = state;
-            if (state.next(CallEvent.ACK) == null) {
-                LOG.debug("ACK ignored in {}", state);  // a retransmitted ACK
+            if (state.next(CallEvent.ACK) == null || cseq(ack) != ackCseq) {
+                // A retransmitted ACK, or the late ACK of an exchange a newer re-INVITE completed.
+                LOG.debug("ACK {} ignored in {}", cseq(ack), state);
                 return;
             }
             if (awaitingAnswer) {
@@ -337,6 +341,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
                 return;
             }
             transition(CallEvent.REINVITE);
+            ackCseq = cseq(request);
             if (newPlan != null) applyPlan(newPlan, false);
         });
     }
@@ -447,6 +452,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     static String withoutOrigin(String sdp) {
         return sdp.replaceAll("(?m)^o=.*\\R", "");
+    }
+
+    private static long cseq(Request r) {
+        javax.sip.header.CSeqHeader c = (javax.sip.header.CSeqHeader) r.getHeader(javax.sip.header.CSeqHeader.NAME);
+        return c == null ? -2 : c.getSeqNumber();
     }
 
     private boolean transition(CallEvent event) {

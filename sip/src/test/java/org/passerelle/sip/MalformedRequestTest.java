@@ -6,12 +6,12 @@ import gov.nist.javax.sip.message.SIPRequest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class BadRequestResponderTest {
+class MalformedRequestTest {
     private static final String HEAD = "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1\r\n"
             + "From: <sip:a@x>;tag=1\r\nTo: <sip:b@y>\r\nCall-ID: abc\r\n";
 
     private static SIPRequest salvage(String msg) {
-        return BadRequestResponder.salvage(msg.getBytes(StandardCharsets.UTF_8), "Number format exception\r\nCSeq: x");
+        return MalformedRequest.salvage(msg.getBytes(StandardCharsets.UTF_8), "Number format exception\r\nCSeq: x");
     }
 
     @Test
@@ -22,7 +22,7 @@ class BadRequestResponderTest {
         assertEquals(12, r.getCSeq().getSeqNumber());
         assertEquals("INVITE", r.getCSeq().getMethod());
         assertEquals("abc", r.getCallId().getCallId());
-        assertNotNull(r.getHeader(BadRequestResponder.MALFORMED));
+        assertNotNull(r.getHeader(MalformedRequest.MALFORMED));
     }
 
     @Test
@@ -37,8 +37,8 @@ class BadRequestResponderTest {
 
     @Test
     void reasonIsOneShortPrintableLine() {
-        assertEquals("Number format exception", BadRequestResponder.sanitize("Number format exception\r\nCSeq: x"));
-        assertEquals(60, BadRequestResponder.sanitize("x".repeat(200)).length());
-        assertEquals("malformed", BadRequestResponder.sanitize("\u0001\u0002"));
+        assertEquals("Number format exception", MalformedRequest.sanitize("Number format exception\r\nCSeq: x"));
+        assertEquals(60, MalformedRequest.sanitize("x".repeat(200)).length());
+        assertEquals("malformed", MalformedRequest.sanitize("\u0001\u0002"));
     }
 }

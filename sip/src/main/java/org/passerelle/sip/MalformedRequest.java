@@ -21,13 +21,13 @@ import javax.sip.address.URI;
  * request with those headers and a {@link #MALFORMED} marker; the router answers it statelessly.
  * Anything less readable is dropped. Never salvages an ACK (never answered, RFC 3261 §17.2.3).
  */
-final class BadRequestResponder {
+final class MalformedRequest {
     /** Marker header on a salvaged request, carrying why it was malformed. */
     static final String MALFORMED = "X-Passerelle-Malformed";
     private static final Pattern REQUEST_LINE = Pattern.compile("([A-Za-z][A-Za-z0-9.!%*_+`'~-]*) (\\S+) SIP/2\\.0");
     private static final Pattern CSEQ_NUMBER = Pattern.compile("^\\s*(\\d{1,9})");
 
-    private BadRequestResponder() {}
+    private MalformedRequest() {}
 
     /** The salvaged request, or null when the message is not a request we can answer. */
     static SIPRequest salvage(byte[] message, String why) {
