@@ -222,8 +222,9 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     @Override
     public void sendDtmf(char digit, int durationMs) {
-        // DTMF: wire the transcoder's RFC 4733 DtmfSender here (events on plan.telephoneEventPayloadType()).
-        LOG.debug("sendDtmf({}) not wired yet", digit);
+        if (!rtp.sendDtmf(digit, durationMs)) {
+            LOG.info("DTMF {} not sent: the phone did not negotiate telephone-event", digit);
+        }
     }
 
     // ---- RtpLeg.Receiver ----
@@ -231,6 +232,14 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     @Override
     public void onAudio(RtpPacket packet) {
         listener.onRtp(packet);
+    }
+
+    @Override
+    public void onDtmf(char key, int durationMs) {
+        run(() -> {
+            if (state == CallState.TERMINATED) return;
+            listener.onDtmf(key, durationMs);
+        });
     }
 
     @Override
@@ -424,6 +433,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
         plan = p;
         held = p.held();
         rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend());
+        rtp.configureDtmf(p.codec().rtpClockRate(), p.telephoneEventRate());
         boolean up = state == CallState.CONFIRMED || state == CallState.UPDATING;
         if (held) {
             rtp.pauseActivityWatch();

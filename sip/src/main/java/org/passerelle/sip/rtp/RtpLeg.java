@@ -18,7 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.dtmf.DtmfReceiver;
+import org.passerelle.transcoder.dtmf.DtmfSender;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 import org.slf4j.Logger;
@@ -41,6 +44,9 @@ public final class RtpLeg implements AutoCloseable {
 
         /** No RTP for the timeout while watching; called once. Timer thread. */
         void onTimeout();
+
+        /** A DTMF key press ended (RFC 4733), reported once per press. Event loop thread. */
+        default void onDtmf(char key, int durationMs) {}
     }
 
     private final Channel channel;
@@ -68,6 +74,13 @@ public final class RtpLeg implements AutoCloseable {
     private int sequence;
     private long timestamp;
     private boolean startOfTalkspurt = true;
+
+    // RFC 4733 events. In: fed and polled on the event loop. Out: requests queued by signalling,
+    // sent by the media thread in place of audio frames so they share its pacing and sequence.
+    private volatile DtmfReceiver dtmfIn;
+    private volatile DtmfSender dtmfOut;
+    private final ConcurrentLinkedQueue<long[]> dtmfRequests = new ConcurrentLinkedQueue<>();
+    private boolean dtmfSending;
 
     private volatile long received;
     private volatile long sent;
@@ -191,11 +204,55 @@ public final class RtpLeg implements AutoCloseable {
             packet.release();
             return;
         }
+        if (dtmfSending || !dtmfRequests.isEmpty()) {
+            if (nextDtmf(packet, rtpDuration)) {
+                sequence = (sequence + 1) & 0xffff;
+                timestamp = (timestamp + rtpDuration) & 0xffffffffL;
+                send(packet, to);
+                return;
+            }
+        }
         // Marker on the first packet of a talkspurt (RFC 3551 §4.1).
         packet.writeHeader(pt, startOfTalkspurt, sequence, timestamp, ssrc, payloadLength);
         startOfTalkspurt = false;
         sequence = (sequence + 1) & 0xffff;
         timestamp = (timestamp + rtpDuration) & 0xffffffffL;
+        send(packet, to);
+    }
+
+    /**
+     * Writes the next telephone-event packet of the key press in progress (starting a queued one
+     * if needed) into {@code packet}; false when there is none. The event's timestamp is that of
+     * the frame it starts in; the audio timestamp keeps advancing underneath (RFC 4733 §2.5.1).
+     */
+    private boolean nextDtmf(RtpPacket packet, int rtpDuration) {
+        DtmfSender out = dtmfOut;
+        if (out == null) {
+            dtmfRequests.clear();
+            dtmfSending = false;
+            return false;
+        }
+        if (!dtmfSending) {
+            long[] req = dtmfRequests.poll();
+            if (req == null) return false;
+            int ptimeMs = Math.max(1, (int) ((long) rtpDuration * 1000 / out.clockRate()));
+            try {
+                out.start((char) req[0], (int) req[1], ptimeMs, timestamp);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("DTMF {} not sent: {}", (char) req[0], e.getMessage());
+                return false;
+            }
+            dtmfSending = true;
+        }
+        out.next(packet, sequence, ssrc);
+        if (!out.hasNext()) {
+            dtmfSending = false;
+            startOfTalkspurt = true; // audio resumes after the event: a new talkspurt
+        }
+        return true;
+    }
+
+    private void send(RtpPacket packet, InetSocketAddress to) {
         sendBuffer.clear();
         sendBuffer.put(packet.buffer(), 0, packet.length());
         packet.release();
@@ -214,11 +271,41 @@ public final class RtpLeg implements AutoCloseable {
     }
 
     /**
-     * An RFC 4733 telephone-event packet. For now it is only released.
+     * Sets the clocks of RFC 4733 events once telephone-event is negotiated: events we send use
+     * the audio stream's timestamp clock (RFC 4733 §2.1: same SSRC and timing as the audio);
+     * events we receive are read at the rate their rtpmap gives.
      */
+    public void configureDtmf(int audioClockRate, int telephoneEventRate) {
+        if (telephoneEventPayloadType < 0) {
+            dtmfIn = null;
+            dtmfOut = null;
+            return;
+        }
+        int inRate = telephoneEventRate > 0 ? telephoneEventRate : audioClockRate;
+        DtmfReceiver in = dtmfIn;
+        if (in == null || in.clockRate() != inRate) {
+            dtmfIn = new DtmfReceiver(inRate, clock, (key, durationMs, ts) -> receiver.onDtmf(key, durationMs));
+        }
+        DtmfSender out = dtmfOut;
+        if (out == null || out.payloadType() != telephoneEventPayloadType || out.clockRate() != audioClockRate) {
+            dtmfOut = new DtmfSender(telephoneEventPayloadType, audioClockRate);
+        }
+    }
+
+    /**
+     * Queues a key press to send as RFC 4733 events; returns false when telephone-event was not
+     * negotiated. The packets replace audio frames from the next {@link #sendAudio} on.
+     */
+    public boolean sendDtmf(char key, int durationMs) {
+        if (dtmfOut == null || org.passerelle.transcoder.dtmf.TelephoneEvent.fromChar(key) < 0) return false;
+        dtmfRequests.add(new long[] {key, durationMs});
+        return true;
+    }
+
+    /** An RFC 4733 telephone-event packet (event loop thread). */
     void onTelephoneEvent(RtpPacket packet) {
-        // DTMF: hand the packet to the transcoder's DtmfReceiver (RFC 4733) here once it exists;
-        // the receiver reports digits to SipLeg.Listener.onDtmf.
+        DtmfReceiver in = dtmfIn;
+        if (in != null) in.receive(packet);
         packet.release();
     }
 
@@ -255,6 +342,8 @@ public final class RtpLeg implements AutoCloseable {
     }
 
     private void checkTimeout() {
+        DtmfReceiver in = dtmfIn;
+        if (in != null) in.poll(); // reports a key whose end packets were all lost
         if (watch.expired() && timedOut.compareAndSet(false, true)) {
             watch.pause();
             receiver.onTimeout();

@@ -32,6 +32,7 @@ class RtpLegTest {
     private final RtpPacketPool pool = new RtpPacketPool(16);
     private final BlockingQueue<RtpPacket> audio = new LinkedBlockingQueue<>();
     private final CountDownLatch timedOut = new CountDownLatch(1);
+    private final BlockingQueue<String> digits = new LinkedBlockingQueue<>();
     private final RtpPortAllocator ports = new RtpPortAllocator(41000, 41999);
     private RtpLeg leg;
     private DatagramSocket phone;
@@ -42,6 +43,7 @@ class RtpLegTest {
         leg = RtpLeg.open(group, LO, ports, now::get, Duration.ofSeconds(2), pool, new RtpLeg.Receiver() {
             @Override public void onAudio(RtpPacket packet) { audio.add(packet); }
             @Override public void onTimeout() { timedOut.countDown(); }
+            @Override public void onDtmf(char key, int durationMs) { digits.add(key + "/" + durationMs); }
         });
         phone = new DatagramSocket(new InetSocketAddress(LO, 0));
         phone.setSoTimeout(3000);
@@ -79,7 +81,7 @@ class RtpLegTest {
     @Test
     void routesByPayloadTypeAndStampsArrival() throws Exception {
         leg.configure(0, 101, null, true);
-        send(101, 1, 4);     // telephone-event: released for now
+        send(101, 1, 4);     // telephone-event: to the DTMF receiver, then released
         send(96, 2, 10);     // not negotiated: dropped
         phone.send(new DatagramPacket(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, 13,
                 new InetSocketAddress(LO, leg.localPort())));  // version 0: invalid
@@ -173,5 +175,81 @@ class RtpLegTest {
     private void sendFrame(int len) {
         RtpPacket p = pool.acquire();
         leg.sendAudio(p, len, len);
+    }
+
+    private void sendEvent(int seq, long ts, int event, boolean end, int duration) throws Exception {
+        RtpPacket p = RtpPacket.unpooled();
+        p.writeHeader(101, false, seq, ts, 0xabcdef, 4);
+        org.passerelle.transcoder.dtmf.TelephoneEvent.write(p.buffer(), RtpPacket.FIXED_HEADER, event, end, 10,
+                duration);
+        phone.send(new DatagramPacket(p.buffer(), p.length(), new InetSocketAddress(LO, leg.localPort())));
+    }
+
+    @Test
+    void receivedTelephoneEventsReportEachKeyOnce() throws Exception {
+        leg.configure(0, 101, null, true);
+        leg.configureDtmf(8000, 8000);
+        // Key 5 held 120 ms: updates, then the end packet three times (RFC 4733 §2.5.1.4).
+        sendEvent(1, 8000, 5, false, 160);
+        sendEvent(2, 8000, 5, false, 320);
+        for (int i = 0; i < 3; i++) sendEvent(3 + i, 8000, 5, true, 960);
+        // Then '#' (event 11), 80 ms.
+        for (int i = 0; i < 3; i++) sendEvent(6 + i, 16000, 11, true, 640);
+        assertEquals("5/120", digits.poll(5, TimeUnit.SECONDS));
+        assertEquals("#/80", digits.poll(5, TimeUnit.SECONDS));
+        assertNull(digits.poll(200, TimeUnit.MILLISECONDS), "each key reported once");
+        await(() -> pool.available() == pool.misses(), "every packet back in the pool");
+    }
+
+    @Test
+    void dtmfIsSentInPlaceOfAudioFramesWithTheEventTimestamp() throws Exception {
+        leg.configure(0, 101, (InetSocketAddress) phone.getLocalSocketAddress(), true);
+        leg.configureDtmf(8000, 8000);
+        assertTrue(leg.sendDtmf('7', 100));
+        DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+        int events = 0;
+        int ends = 0;
+        long eventTs = -1;
+        int lastSeq = -1;
+        int audioAfter = 0;
+        for (int frame = 0; frame < 10; frame++) {
+            sendFrame(160);
+            phone.receive(in);
+            RtpPacket got = RtpPacket.unpooled();
+            got.fill(in.getData(), 0, in.getLength());
+            if (lastSeq >= 0) assertEquals((lastSeq + 1) & 0xffff, got.sequence(), "one sequence space");
+            lastSeq = got.sequence();
+            if (got.payloadType() == 101) {
+                byte[] b = got.buffer();
+                int off = got.payloadOffset();
+                assertEquals(7, b[off] & 0xff);
+                if (events == 0) {
+                    assertTrue(got.marker(), "first event packet has the marker");
+                    eventTs = got.timestamp();
+                }
+                assertEquals(eventTs, got.timestamp(), "every packet of the event has its start timestamp");
+                events++;
+                if ((b[off + 1] & 0x80) != 0) {
+                    ends++;
+                    assertEquals(800, ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff), "100 ms at 8 kHz");
+                }
+            } else {
+                assertEquals(0, got.payloadType());
+                assertTrue(events > 0, "the key press goes out before the next audio frame");
+                audioAfter++;
+                assertEquals(eventTs + 160L * (events + audioAfter - 1), got.timestamp(),
+                        "audio timing continues under the event");
+                assertEquals(audioAfter == 1, got.marker(), "audio after the event starts a talkspurt");
+            }
+        }
+        assertEquals(3, ends, "end packet sent three times");
+        assertEquals(4 + 3, events, "four updates of 20 ms then three ends");
+    }
+
+    @Test
+    void dtmfIsRefusedWithoutTelephoneEvent() {
+        leg.configure(0, -1, null, true);
+        leg.configureDtmf(8000, 0);
+        assertFalse(leg.sendDtmf('1', 100));
     }
 }

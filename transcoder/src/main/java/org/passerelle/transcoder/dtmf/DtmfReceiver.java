@@ -63,6 +63,8 @@ public final class DtmfReceiver {
         this.listener = listener;
     }
 
+    public int clockRate() { return clockRate; }
+
     /** Feeds a telephone-event RTP packet (payload type already matched by the caller). */
     public void receive(RtpPacket p) {
         int off = p.payloadOffset();

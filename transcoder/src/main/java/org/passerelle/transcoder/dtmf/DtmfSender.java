@@ -66,6 +66,10 @@ public final class DtmfSender {
         start(key, durationMs, ptimeMs, rtpTimestamp, DEFAULT_VOLUME);
     }
 
+    public int payloadType() { return payloadType; }
+
+    public int clockRate() { return clockRate; }
+
     public boolean hasNext() { return event >= 0 && index < updates + END_REPEATS; }
 
     /** Packets left to send for this key press. */
