@@ -37,7 +37,16 @@ public final class Slf4jStackLogger implements StackLogger {
     }
 
     @Override public void logError(String m, Exception e) { LOG.error(m, e); }
-    @Override public void logWarning(String m) { LOG.warn(m); }
+    @Override
+    public void logWarning(String m) {
+        // The stack always sets up its TLS layer and warns that no key store is configured; TLS
+        // is not offered yet, so that is expected and would only alarm admins at every start.
+        if (m != null && (m.startsWith("TLS ") || m.startsWith("Using default") || m.contains("tls security policy"))) {
+            LOG.debug(m);
+        } else {
+            LOG.warn(m);
+        }
+    }
     @Override public void logInfo(String m) { LOG.info(m); }
     @Override public void disableLogging() {}
     @Override public void enableLogging() {}
