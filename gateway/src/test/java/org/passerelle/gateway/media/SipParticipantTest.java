@@ -78,38 +78,57 @@ class SipParticipantTest {
         }
     }
 
+    /** A phone sending 440 Hz into the participant, and a room playing it 1000 Hz, tick by tick. */
+    private final class Bench {
+        final FakeLeg leg;
+        final SipParticipant participant;
+        final AudioCodec codec;
+        private final RtpPacketPool phonePool = new RtpPacketPool(64);
+        private final AudioEncoder phoneEncoder;
+        private final int phoneFrame;
+        private final short[] phonePcm;
+        final short[] roomFrame = new short[Participant.FRAME_SAMPLES];
+        private final short[] roomMix = new short[Participant.FRAME_SAMPLES];
+
+        Bench(AudioCodec codec) {
+            this.codec = codec;
+            leg = new FakeLeg(codec);
+            participant = new SipParticipant(leg, () -> now);
+            phoneEncoder = AudioCodecs.encoder(codec);
+            phoneFrame = codec.samplesPerFrame(20);
+            phonePcm = new short[phoneFrame];
+        }
+
+        /** One 20 ms tick; returns whether the room got audio from the phone in {@link #roomFrame}. */
+        boolean tick(int n) {
+            tone(phonePcm, phoneFrame, codec.sampleRate(), 440, (long) n * phoneFrame);
+            RtpPacket rtp = phonePool.acquire();
+            int len = phoneEncoder.encode(phonePcm, 0, phoneFrame, rtp.buffer(), RtpPacket.FIXED_HEADER);
+            rtp.writeHeader(0, n == 0, n & 0xffff, (long) n * codec.rtpUnitsPerFrame(20), 42, len);
+            rtp.setArrivalNanos(now);
+            participant.onRtp(rtp);
+            boolean heard = participant.readFrame(roomFrame);
+            tone(roomMix, roomMix.length, 48000, 1000, (long) n * roomMix.length);
+            participant.writeFrame(roomMix);
+            now += 20_000_000L;
+            return heard;
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(AudioCodec.class)
     void phoneToneReachesTheRoomAndRoomToneReachesThePhone(AudioCodec codec) {
-        FakeLeg leg = new FakeLeg(codec);
-        SipParticipant p = new SipParticipant(leg, () -> now);
-        RtpPacketPool phonePool = new RtpPacketPool(64);
-        AudioEncoder phoneEncoder = AudioCodecs.encoder(codec);
-        int phoneFrame = codec.samplesPerFrame(20);
-        short[] phonePcm = new short[phoneFrame];
-        short[] roomFrame = new short[Participant.FRAME_SAMPLES];
-        short[] roomMix = new short[Participant.FRAME_SAMPLES];
+        Bench bench = new Bench(codec);
         short[] roomHeard = new short[48000];
         int roomHeardLength = 0;
-
         for (int tick = 0; tick < 100; tick++) {
-            // The phone sends 20 ms of 440 Hz.
-            tone(phonePcm, phoneFrame, codec.sampleRate(), 440, (long) tick * phoneFrame);
-            RtpPacket rtp = phonePool.acquire();
-            int len = phoneEncoder.encode(phonePcm, 0, phoneFrame, rtp.buffer(), RtpPacket.FIXED_HEADER);
-            rtp.writeHeader(0, tick == 0, tick, (long) tick * codec.rtpUnitsPerFrame(20), 42, len);
-            rtp.setArrivalNanos(now);
-            p.onRtp(rtp);
-            // The room ticks: it reads the phone, and plays it 1000 Hz.
-            if (p.readFrame(roomFrame) && roomHeardLength + roomFrame.length <= roomHeard.length) {
-                System.arraycopy(roomFrame, 0, roomHeard, roomHeardLength, roomFrame.length);
-                roomHeardLength += roomFrame.length;
+            if (bench.tick(tick) && roomHeardLength + bench.roomFrame.length <= roomHeard.length) {
+                System.arraycopy(bench.roomFrame, 0, roomHeard, roomHeardLength, bench.roomFrame.length);
+                roomHeardLength += bench.roomFrame.length;
             }
-            tone(roomMix, roomMix.length, 48000, 1000, (long) tick * roomMix.length);
-            p.writeFrame(roomMix);
-            now += 20_000_000L;
         }
-        p.close();
+        bench.participant.close();
+        FakeLeg leg = bench.leg;
 
         assertEquals(100, leg.sent, "one packet per tick to the phone");
         assertEquals(codec.rtpUnitsPerFrame(20), leg.lastDuration);
@@ -127,33 +146,15 @@ class SipParticipantTest {
     @ParameterizedTest
     @EnumSource(value = AudioCodec.class, names = {"PCMU", "OPUS"})
     void steadyStateAllocatesNothingPerPacket(AudioCodec codec) {
-        FakeLeg leg = new FakeLeg(codec);
-        SipParticipant p = new SipParticipant(leg, () -> now);
-        RtpPacketPool phonePool = new RtpPacketPool(64);
-        AudioEncoder phoneEncoder = AudioCodecs.encoder(codec);
-        int phoneFrame = codec.samplesPerFrame(20);
-        short[] phonePcm = new short[phoneFrame];
-        short[] roomFrame = new short[Participant.FRAME_SAMPLES];
-        short[] roomMix = new short[Participant.FRAME_SAMPLES];
+        Bench bench = new Bench(codec);
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = 0;
         int warmup = 500;
         int measured = 5000;
-        for (int tick = 0; tick < warmup + measured; tick++) {
-            if (tick == warmup) before = threads.getCurrentThreadAllocatedBytes();
-            tone(phonePcm, phoneFrame, codec.sampleRate(), 440, (long) tick * phoneFrame);
-            RtpPacket rtp = phonePool.acquire();
-            int len = phoneEncoder.encode(phonePcm, 0, phoneFrame, rtp.buffer(), RtpPacket.FIXED_HEADER);
-            rtp.writeHeader(0, tick == 0, tick & 0xffff, (long) tick * codec.rtpUnitsPerFrame(20), 42, len);
-            rtp.setArrivalNanos(now);
-            p.onRtp(rtp);
-            p.readFrame(roomFrame);
-            tone(roomMix, roomMix.length, 48000, 1000, (long) tick * roomMix.length);
-            p.writeFrame(roomMix);
-            now += 20_000_000L;
-        }
+        for (int tick = 0; tick < warmup; tick++) bench.tick(tick);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int tick = warmup; tick < warmup + measured; tick++) bench.tick(tick);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        p.close();
+        bench.participant.close();
         assertTrue(allocated < 16 * 1024, measured + " packets each way allocated " + allocated + " bytes");
     }
 }
