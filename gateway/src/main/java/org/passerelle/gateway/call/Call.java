@@ -1,7 +1,7 @@
 package org.passerelle.gateway.call;
 
 import java.time.Instant;
-import org.passerelle.gateway.media.SipParticipant;
+import org.passerelle.gateway.media.AudioParticipant;
 import org.passerelle.gateway.room.RoomRegistry;
 import org.passerelle.sip.SipLeg;
 import org.passerelle.transcoder.rtp.RtpPacket;
@@ -24,7 +24,7 @@ public final class Call implements SipLeg.Listener {
     private final CallRegistry registry;
     private final Instant started = Instant.now();
     private volatile CallState state = CallState.ROUTING;
-    private volatile SipParticipant media;
+    private volatile AudioParticipant media;
     private volatile EndReason endReason;
 
     Call(SipLeg leg, String roomName, RoomRegistry rooms, CallRegistry registry) {
@@ -52,7 +52,7 @@ public final class Call implements SipLeg.Listener {
     public void onEstablished() {
         withCallId(() -> {
             if (!transition(CallState.Event.ESTABLISHED)) return;
-            SipParticipant p = new SipParticipant(leg);
+            AudioParticipant p = AudioParticipant.forSipLeg(leg);
             media = p;
             rooms.join(roomName, p);
             log.info("call up: {} in room {} with {}", leg.fromUser(), roomName, leg.codec());
@@ -61,7 +61,7 @@ public final class Call implements SipLeg.Listener {
 
     @Override
     public void onRtp(RtpPacket packet) {
-        SipParticipant p = media;
+        AudioParticipant p = media;
         if (p != null) {
             p.onRtp(packet);
         } else {
@@ -78,7 +78,7 @@ public final class Call implements SipLeg.Listener {
     public void onHoldChanged(boolean held) {
         withCallId(() -> {
             log.info(held ? "caller put the call on hold" : "caller resumed the call");
-            SipParticipant p = media;
+            AudioParticipant p = media;
             if (p != null) p.setHeld(held);
         });
     }
@@ -101,7 +101,7 @@ public final class Call implements SipLeg.Listener {
         CallState before = state;
         if (!transition(CallState.Event.ENDED)) return;
         if (endReason == null) endReason = reason;
-        SipParticipant p = media;
+        AudioParticipant p = media;
         if (before == CallState.IN_ROOM && p != null) {
             rooms.leave(roomName, p);
             p.close();

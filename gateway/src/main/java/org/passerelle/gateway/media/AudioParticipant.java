@@ -11,9 +11,11 @@ import org.passerelle.transcoder.codec.AudioCodecs;
 import org.passerelle.transcoder.codec.AudioDecoder;
 import org.passerelle.transcoder.codec.AudioEncoder;
 import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.rtp.RtpPacketPool;
+import java.util.function.Supplier;
 
 /**
- * The bridge between one SIP leg and its room. Inbound: RTP → jitter buffer → decode → resample to
+ * The bridge between one participant's RTP stream (a SIP leg or a WebRTC session) and its room. Inbound: RTP → jitter buffer → decode → resample to
  * 48 kHz for the mixer. Outbound: the mix of the others → resample to the codec's rate → encode →
  * RTP. Every buffer is allocated here, once; the per-tick path allocates nothing.
  *
@@ -22,13 +24,15 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  * takes the same per-participant lock as the media methods, so the native Opus state is never
  * freed under a tick in flight.
  */
-public final class SipParticipant implements Participant, AutoCloseable {
+public final class AudioParticipant implements Participant, AutoCloseable {
     /** Room frames are 20 ms; so are the frames we send. */
     private static final int PTIME_MS = 20;
     /** Largest packet a decoder can produce in one go: 120 ms at 48 kHz (Opus's maximum). */
     private static final int MAX_DECODED = 5760;
 
-    private final SipLeg leg;
+    private final String id;
+    private final Supplier<String> displayName;
+    private final AudioPort port;
     private final AudioCodec codec;
     private final JitterBuffer jitter;
     private final AudioDecoder decoder;
@@ -44,14 +48,17 @@ public final class SipParticipant implements Participant, AutoCloseable {
     private volatile boolean held;
     private boolean closed;
 
-    public SipParticipant(SipLeg leg) {
-        this(leg, NanoClock.SYSTEM);
-    }
-
-    /** {@code clock} must be the one the leg stamps arrivals with. */
-    public SipParticipant(SipLeg leg, NanoClock clock) {
-        this.leg = leg;
-        this.codec = leg.codec();
+    /**
+     * @param id          participant id (the call id for phones)
+     * @param displayName what others see; asked each time, as it may change
+     * @param port        where the audio goes out
+     * @param clock       the clock the port stamps packet arrivals with
+     */
+    public AudioParticipant(String id, Supplier<String> displayName, AudioPort port, NanoClock clock) {
+        this.id = id;
+        this.displayName = displayName;
+        this.port = port;
+        this.codec = port.codec();
         this.jitter = new JitterBuffer(clock, JitterBuffer.Config.defaults(codec.rtpClockRate()));
         this.decoder = AudioCodecs.decoder(codec);
         this.encoder = AudioCodecs.encoder(codec);
@@ -63,22 +70,36 @@ public final class SipParticipant implements Participant, AutoCloseable {
         this.outFrame = new short[frameSamples];
     }
 
+    /** A phone in a room: shown by its caller ID (display name, else number). */
+    public static AudioParticipant forSipLeg(SipLeg leg) {
+        AudioPort port = new AudioPort() {
+            @Override public AudioCodec codec() { return leg.codec(); }
+            @Override public RtpPacketPool packetPool() { return leg.packetPool(); }
+            @Override public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
+                leg.sendAudio(packet, payloadLength, rtpDuration);
+            }
+        };
+        return new AudioParticipant(leg.callId(), () -> {
+            String name = leg.fromDisplayName();
+            return name != null && !name.isBlank() ? name : leg.fromUser();
+        }, port, NanoClock.SYSTEM);
+    }
+
     @Override
     public String id() {
-        return leg.callId();
+        return id;
     }
 
     @Override
     public String displayName() {
-        String name = leg.fromDisplayName();
-        return name != null && !name.isBlank() ? name : leg.fromUser();
+        return displayName.get();
     }
 
     public AudioCodec codec() {
         return codec;
     }
 
-    /** An RTP packet from the phone (network thread); ownership passes to the jitter buffer. */
+    /** A received RTP packet (network thread); ownership passes to the jitter buffer. */
     public void onRtp(RtpPacket packet) {
         if (held) {
             packet.release();
@@ -87,7 +108,7 @@ public final class SipParticipant implements Participant, AutoCloseable {
         jitter.put(packet);
     }
 
-    /** The phone put the call on hold or resumed it. */
+    /** The far end put the call on hold or resumed it (no audio either way meanwhile). */
     public void setHeld(boolean held) {
         this.held = held;
         if (held) jitter.clear();
@@ -140,9 +161,9 @@ public final class SipParticipant implements Participant, AutoCloseable {
         if (closed || held) return;
         int n = fromRoom.process(mix, 0, FRAME_SAMPLES, outFrame, 0);
         if (n != frameSamples) return; // only while a resampler fills its history
-        RtpPacket packet = leg.packetPool().acquire();
+        RtpPacket packet = port.packetPool().acquire();
         int len = encoder.encode(outFrame, 0, frameSamples, packet.buffer(), RtpPacket.FIXED_HEADER);
-        leg.sendAudio(packet, len, rtpUnitsPerFrame);
+        port.sendAudio(packet, len, rtpUnitsPerFrame);
     }
 
     @Override

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.passerelle.gateway.room.Participant;
-import org.passerelle.sip.SipLeg;
 import org.passerelle.transcoder.audio.ToneAnalyzer;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.AudioCodecs;
@@ -20,15 +17,15 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 
 /**
- * The bridge between a SIP leg and a room, driven tick by tick with a fake clock: the phone's tone
+ * The bridge between an RTP stream and a room, driven tick by tick with a fake clock: the phone's tone
  * reaches the room at 48 kHz, the room's tone reaches the phone in its codec, and the steady
  * state allocates nothing per packet.
  */
-class SipParticipantTest {
+class AudioParticipantTest {
     private long now = 1_000_000_000L;
 
-    /** A SIP leg that keeps the last packet sent and decodes it as the phone would. */
-    private static final class FakeLeg implements SipLeg {
+    /** A port that decodes what is sent as the far end would. */
+    private static final class FakeLeg implements AudioPort {
         final AudioCodec codec;
         final RtpPacketPool pool = new RtpPacketPool(64);
         final AudioDecoder phoneDecoder;
@@ -43,22 +40,8 @@ class SipParticipantTest {
             this.phoneDecoder = AudioCodecs.decoder(codec);
         }
 
-        @Override public String callId() { return "call-1"; }
-        @Override public String requestUser() { return "demo"; }
-        @Override public String fromUser() { return "1000"; }
-        @Override public String fromDisplayName() { return "Alice"; }
-        @Override public InetSocketAddress remoteSignallingAddress() { return new InetSocketAddress(5060); }
-        @Override public Executor executor() { return Runnable::run; }
-        @Override public void setListener(Listener listener) {}
-        @Override public void ringing() {}
-        @Override public void answer() {}
-        @Override public void reject(int statusCode, String reason) {}
-        @Override public void hangup() {}
         @Override public AudioCodec codec() { return codec; }
-        @Override public int ptimeMs() { return 20; }
-        @Override public boolean onHold() { return false; }
         @Override public RtpPacketPool packetPool() { return pool; }
-        @Override public void sendDtmf(char digit, int durationMs) {}
 
         @Override
         public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
@@ -81,7 +64,7 @@ class SipParticipantTest {
     /** A phone sending 440 Hz into the participant, and a room playing it 1000 Hz, tick by tick. */
     private final class Bench {
         final FakeLeg leg;
-        final SipParticipant participant;
+        final AudioParticipant participant;
         final AudioCodec codec;
         private final RtpPacketPool phonePool = new RtpPacketPool(64);
         private final AudioEncoder phoneEncoder;
@@ -93,7 +76,7 @@ class SipParticipantTest {
         Bench(AudioCodec codec) {
             this.codec = codec;
             leg = new FakeLeg(codec);
-            participant = new SipParticipant(leg, () -> now);
+            participant = new AudioParticipant("call-1", () -> "Alice", leg, () -> now);
             phoneEncoder = AudioCodecs.encoder(codec);
             phoneFrame = codec.samplesPerFrame(20);
             phonePcm = new short[phoneFrame];
