@@ -1,0 +1,70 @@
+package org.passerelle.webrtc;
+
+import org.passerelle.transcoder.codec.AudioCodec;
+import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.rtp.RtpPacketPool;
+
+/**
+ * One WebRTC peer connection carrying one Opus audio stream each way: ICE (ice4j), DTLS-SRTP
+ * (Bouncy Castle, jitsi-srtp), BUNDLE and rtcp-mux, RTCP reports. It can answer a browser's offer
+ * (the gateway as server, embedded rooms) or make the offer itself (the gateway as client of a
+ * remote SFU such as LiveKit).
+ *
+ * <p>THIS FILE IS THE CONTRACT; the implementation is being written. Signatures may gain
+ * methods but these stay.
+ */
+public interface WebRtcSession extends AutoCloseable {
+
+    /** Events of one session. */
+    interface Listener {
+        /** ICE and DTLS are up: media can flow. */
+        default void onConnected() {}
+
+        /**
+         * One decrypted audio RTP packet (Opus) from the peer; ownership passes to the listener,
+         * which must release it. Called on a network thread.
+         */
+        void onRtp(RtpPacket packet);
+
+        /** The connection failed (ICE, DTLS, consent lost) or closed; called once. */
+        void onClosed(String reason);
+    }
+
+    /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
+    static WebRtcSession answer(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Makes an offer (client role, towards an SFU); apply the answer with {@link #applyAnswer}. */
+    static WebRtcSession offer(WebRtcConfig config, Listener listener) throws WebRtcException {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Our SDP: the answer, or the offer in client role. Holds our ICE candidates (no trickle). */
+    String localDescription();
+
+    /** Client role: the remote answer. */
+    void applyAnswer(String answerSdp) throws WebRtcException;
+
+    /** A trickled remote candidate ("candidate:..." line without "a="); null or empty ends. */
+    void addRemoteCandidate(String candidate, String sdpMid) throws WebRtcException;
+
+    /** Always {@link AudioCodec#OPUS} for now. */
+    AudioCodec codec();
+
+    /** A pool to take outgoing packets from. */
+    RtpPacketPool packetPool();
+
+    /**
+     * Sends one audio frame: the payload is at {@link RtpPacket#FIXED_HEADER}; the session writes
+     * the header (payload type, sequence, timestamp advancing by {@code rtpDuration}, SSRC),
+     * encrypts and sends, and takes ownership. Dropped before the connection is up.
+     */
+    void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration);
+
+    /** True once ICE and DTLS completed and until closed. */
+    boolean isConnected();
+
+    @Override
+    void close();
+}
