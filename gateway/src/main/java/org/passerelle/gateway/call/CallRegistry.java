@@ -37,6 +37,8 @@ public final class CallRegistry implements SipCallHandler {
             log.info("INVITE from {} to {}: {}", facts.callerUser(), facts.calledUser(), decision);
             switch (decision) {
                 case Decision.Reject r -> leg.reject(r.sipStatus(), r.reason());
+                case Decision.AskPin p -> leg.reject(480, "PIN entry not available yet");
+                case Decision.PlayMessage p -> leg.reject(480, "Messages not available yet");
                 case Decision.JoinRoom j -> {
                     Call call = new Call(leg, j.room(), rooms, this);
                     calls.put(leg.callId(), call);
