@@ -19,6 +19,11 @@ import org.passerelle.transcoder.codec.AudioCodec;
  * @param maxMessageBytes  larger SIP messages are refused
  * @param maxCalls         concurrent calls (dialogs and pending INVITEs); beyond it 503
  * @param userAgent        Server/User-Agent header value
+ * @param inboundTrunks    where calls may come from (IP allow-lists, digest auth)
+ * @param outboundTrunks   where calls go out (and REGISTER when asked)
+ * @param directCalls      accept INVITEs from sources that match no inbound trunk (phones
+ *                         calling the gateway directly); with trunks configured, admins usually
+ *                         turn this off, and such sources then get 403
  */
 public record SipConfig(
         String bindAddress,
@@ -31,7 +36,29 @@ public record SipConfig(
         List<AudioCodec> codecs,
         int maxMessageBytes,
         int maxCalls,
-        String userAgent) {
+        String userAgent,
+        java.util.List<org.passerelle.sip.trunk.InboundTrunk> inboundTrunks,
+        java.util.List<org.passerelle.sip.trunk.OutboundTrunk> outboundTrunks,
+        boolean directCalls) {
+
+    public SipConfig {
+        inboundTrunks = inboundTrunks == null ? List.of() : List.copyOf(inboundTrunks);
+        outboundTrunks = outboundTrunks == null ? List.of() : List.copyOf(outboundTrunks);
+    }
+
+    /** The same without trunks: every source may call (the embedded default). */
+    public SipConfig(String bindAddress, int port, List<String> transports, String publicAddress, int rtpPortMin,
+                     int rtpPortMax, Duration rtpTimeout, List<AudioCodec> codecs, int maxMessageBytes, int maxCalls,
+                     String userAgent) {
+        this(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout, codecs,
+                maxMessageBytes, maxCalls, userAgent, List.of(), List.of(), true);
+    }
+
+    public SipConfig withTrunks(List<org.passerelle.sip.trunk.InboundTrunk> inbound,
+                                List<org.passerelle.sip.trunk.OutboundTrunk> outbound, boolean direct) {
+        return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
+                codecs, maxMessageBytes, maxCalls, userAgent, inbound, outbound, direct);
+    }
 
     public static SipConfig defaults() {
         return new SipConfig("0.0.0.0", 5060, List.of("udp", "tcp"), null, 20000, 30000,
@@ -41,26 +68,26 @@ public record SipConfig(
 
     public SipConfig withBind(String address, int sipPort) {
         return new SipConfig(address, sipPort, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
     }
 
     public SipConfig withRtpTimeout(Duration timeout) {
         return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, timeout,
-                codecs, maxMessageBytes, maxCalls, userAgent);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
     }
 
     public SipConfig withCodecs(List<AudioCodec> preferred) {
         return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
-                List.copyOf(preferred), maxMessageBytes, maxCalls, userAgent);
+                List.copyOf(preferred), maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
     }
 
     public SipConfig withPublicAddress(String address) {
         return new SipConfig(bindAddress, port, transports, address, rtpPortMin, rtpPortMax, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
     }
 
     public SipConfig withRtpPorts(int min, int max) {
         return new SipConfig(bindAddress, port, transports, publicAddress, min, max, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
     }
 }

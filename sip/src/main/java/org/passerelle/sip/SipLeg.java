@@ -66,6 +66,16 @@ public interface SipLeg {
     /** Where the INVITE came from. */
     InetSocketAddress remoteSignallingAddress();
 
+    /** The inbound trunk the call came through (after IP and digest checks), or null. */
+    default String trunk() {
+        return null;
+    }
+
+    /** A SIP header of the INVITE (e.g. "X-Room"), or null. */
+    default String header(String name) {
+        return null;
+    }
+
     /** The call's serial executor. */
     Executor executor();
 

@@ -1,0 +1,25 @@
+package org.passerelle.sip.trunk;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where calls go out: a provider's proxy or a PBX.
+ *
+ * @param name          used in logs and the dial-out API
+ * @param proxy         host[:port] INVITEs and REGISTERs are sent to
+ * @param transport     "udp" or "tcp"
+ * @param auth          credentials for 401/407 challenges, or null
+ * @param register      REGISTER to the proxy and keep the registration fresh
+ * @param registerExpiry requested registration lifetime
+ * @param callerId      the From user for dial-out (e.g. +33142000000), or null for the room's
+ * @param prefixes      number prefixes (E.164) this trunk serves for dial-out; empty: any
+ * @param numberFormat  how numbers are written towards the provider: "e164" (+33...) or
+ *                      "national" (01...)
+ */
+public record OutboundTrunk(String name, String proxy, String transport, Credentials auth, boolean register,
+                            Duration registerExpiry, String callerId, List<String> prefixes, String numberFormat) {
+    public OutboundTrunk {
+        prefixes = prefixes == null ? List.of() : List.copyOf(prefixes);
+    }
+}
