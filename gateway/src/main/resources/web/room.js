@@ -133,6 +133,7 @@
   const NAME_MAX = 64;
   const NAME_KEY = 'passerelle.name';
   const JOIN_TIMEOUT_MS = 15000;                 // socket open + `joined` answer
+  const MEDIA_TIMEOUT_MS = 20000;                // `joined` to ICE + DTLS connected
   const FFT_SIZE = 8192;
   const PEAK_MIN_HZ = 100;
   const PEAK_MAX_HZ = 4000;
@@ -226,6 +227,7 @@
   function renderMute(muted) {
     ui.mute.textContent = t(muted ? 'unmute' : 'mute');
     ui.mute.dataset.i18n = muted ? 'unmute' : 'mute';
+    ui.mute.classList.toggle('is-muted', muted);
   }
 
   function icon(name) {
@@ -255,12 +257,15 @@
       li.dataset.kind = p.kind;
       li.dataset.id = String(p.id);
       const phone = p.kind === 'phone';
-      li.append(icon(phone ? 'phone' : 'browser'));
+      const who = span('who', '');
       // A phone shows its kind in words next to its caller ID; a browser's kind is for screen readers.
-      li.append(span(phone ? 'kind' : 'kind visually-hidden', t(phone ? 'phone' : 'browser')));
-      li.append(span('name', String(p.name ?? '')));
-      if (selfId != null && String(p.id) === String(selfId)) li.append(span('you', t('you')));
-      if (p.muted) {
+      who.append(span(phone ? 'kind' : 'kind visually-hidden', t(phone ? 'phone' : 'browser')), ' ');
+      who.append(span('name', String(p.name ?? '')));
+      const self = selfId != null && String(p.id) === String(selfId);
+      if (self) who.append(' ', span('you', t('you')));
+      li.append(icon(phone ? 'phone' : 'browser'), who);
+      // Our own mute shows at once, before the gateway's next list confirms it.
+      if (self ? session.muted : p.muted) {
         const badge = span('muted', '');
         badge.append(icon('mic-off'), document.createTextNode(t('muted')));
         li.append(badge);
@@ -368,7 +373,7 @@
       pc: null, stream: null, transceiver: null,
       joined: false, muted: false, ended: false,
       pendingCandidates: [], endOfCandidatesSent: false,
-      joinTimer: 0,
+      joinTimer: 0, mediaTimer: 0,
     };
   }
 
@@ -385,6 +390,7 @@
   function teardown(s) {
     s.ended = true;
     clearTimeout(s.joinTimer);
+    clearTimeout(s.mediaTimer);
     if (s.ws) {
       s.ws.onopen = s.ws.onmessage = s.ws.onclose = s.ws.onerror = null;
       if (s.ws.readyState <= WebSocket.OPEN) s.ws.close(1000);
@@ -426,8 +432,7 @@
     setState(State.CONNECTING);
     say(t('connecting'));
     showRoom();
-    ui.mute.disabled = true;
-    ui.leave.focus();
+    ui.mute.focus();
     audioContext();   // created inside the click, so autoplay rules let it run
 
     if (!window.RTCPeerConnection) return fail(s, 'no-webrtc');
@@ -446,7 +451,8 @@
       s.stream.getTracks().forEach((track) => track.stop());
       return;
     }
-    ui.mute.disabled = false;
+    // Mute may have been pressed while the browser asked for the microphone.
+    for (const track of s.stream.getAudioTracks()) track.enabled = !s.muted;
 
     // Microphone granted before the offer: Chromium then gives real host addresses, not mDNS names.
     try {
@@ -526,6 +532,11 @@
     }
     if (s !== session || s.ended) return;
     s.joined = true;
+    // A browser may wait forever for trickled candidates; the gateway sends all of its in the answer.
+    s.mediaTimer = setTimeout(() => {
+      send(s, { type: 'leave' });
+      fail(s, 'media-failed');
+    }, MEDIA_TIMEOUT_MS);
     for (const candidate of s.pendingCandidates) send(s, candidate);
     s.pendingCandidates = [];
     if (s.muted) send(s, { type: 'mute', muted: true });
@@ -570,6 +581,7 @@
     switch (pcState) {
       case 'connected':
       case 'completed':
+        clearTimeout(s.mediaTimer);
         if (state !== State.CONNECTED) {
           setState(State.CONNECTED);
           say(t(s.muted ? 'connectedMuted' : 'connected'));
@@ -591,10 +603,11 @@
 
   function toggleMute() {
     const s = session;
-    if (!s || s.ended || !s.stream) return;
+    if (!s || s.ended) return;
     s.muted = !s.muted;
-    for (const track of s.stream.getAudioTracks()) track.enabled = !s.muted;
+    for (const track of s.stream?.getAudioTracks() ?? []) track.enabled = !s.muted;
     renderMute(s.muted);
+    renderParticipants();
     if (s.joined) send(s, { type: 'mute', muted: s.muted });
     if (state === State.CONNECTED) say(t(s.muted ? 'connectedMuted' : 'connected'));
   }
