@@ -45,7 +45,7 @@ class GatewayConfigTest {
                 trunks: []
                 """));
         assertEquals(List.of(
-                "trunks: unknown setting (expected one of http, sip)",
+                "trunks: unknown setting (expected one of http, rooms, sip, webrtc)",
                 "sip.colour: unknown setting (expected one of bind, codecs, port, publicAddress, rtpPorts, "
                         + "rtpTimeoutSeconds)",
                 "sip.port: must be 1-65535, not 70000",
