@@ -84,7 +84,13 @@ public final class BrowserSession {
      * @param closeCode RFC 6455 status to close with (1003 unsupported data, 1009 too big)
      */
     public void onBadFrame(int closeCode, String why) {
-        run(() -> fail(ServerMessage.BAD_MESSAGE, why, closeCode));
+        // Said and closed at once, on the caller's thread: after a framing error the WebSocket
+        // layer drops the connection as soon as this returns, before a queued task could speak.
+        if (state != BrowserState.CLOSED) {
+            channel.send(ServerMessage.error(hub.json, ServerMessage.BAD_MESSAGE, why));
+            channel.close(closeCode, ServerMessage.BAD_MESSAGE);
+        }
+        run(() -> end(ServerMessage.BAD_MESSAGE + ": " + why, 0, null));
     }
 
     /** Anything else from the browser (a pong): it is alive. */

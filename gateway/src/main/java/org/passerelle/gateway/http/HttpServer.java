@@ -83,13 +83,12 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES));
                         if (signalling != null) {
+                            // Before the HTTP handler, so WebSocket errors reach the signalling first.
                             ch.pipeline().addLast(new WebSocketServerProtocolHandler(webSocketConfig()),
-                                    new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+                                    new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),
+                                    new SignallingHandler(signalling, MAX_MESSAGE_BYTES));
                         }
                         ch.pipeline().addLast(new Handler());
-                        if (signalling != null) {
-                            ch.pipeline().addLast(new SignallingHandler(signalling, MAX_MESSAGE_BYTES));
-                        }
                     }
                 })
                 .bind(bindAddress, port).sync().channel();

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.passerelle.gateway.browser.BrowserSession;
 import org.passerelle.gateway.browser.BrowserSignalling;
 import org.passerelle.gateway.browser.SignallingChannel;
@@ -32,6 +33,7 @@ final class SignallingHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private volatile ChannelHandlerContext ctx;
     private BrowserSession session;
     private ScheduledFuture<?> pings;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     SignallingHandler(BrowserSignalling signalling, int maxMessageBytes) {
         this.signalling = signalling;
@@ -72,7 +74,7 @@ final class SignallingHandler extends SimpleChannelInboundHandler<WebSocketFrame
                     : "broken WebSocket framing: " + cause.getMessage());
             return;
         }
-        log.debug("WebSocket failed: {}", cause.toString());
+        log.debug("connection failed: {}", cause.toString());
         ctx.close();
     }
 
@@ -97,8 +99,7 @@ final class SignallingHandler extends SimpleChannelInboundHandler<WebSocketFrame
 
     @Override
     public void close(int statusCode, String reason) {
-        var channel = ctx.channel();
-        if (!channel.isActive()) return;
+        if (!closing.compareAndSet(false, true) || !ctx.channel().isActive()) return;
         ctx.writeAndFlush(new CloseWebSocketFrame(statusCode, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 }
