@@ -5,12 +5,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.Set;
 import org.passerelle.dialplan.DialPlan;
+import org.passerelle.gateway.browser.BrowserSignalling;
+import org.passerelle.gateway.browser.WebRtcSessionFactory;
 import org.passerelle.gateway.call.CallRegistry;
 import org.passerelle.gateway.http.HttpServer;
+import org.passerelle.gateway.http.StaticFiles;
 import org.passerelle.gateway.media.MediaClock;
 import org.passerelle.gateway.room.RoomRegistry;
 import org.passerelle.sip.SipConfig;
 import org.passerelle.sip.SipServer;
+import org.passerelle.transcoder.NanoClock;
+import org.passerelle.webrtc.WebRtcConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +28,29 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewaySettings settings;
     private final MediaClock clock = new MediaClock();
-    private final RoomRegistry rooms = new RoomRegistry(clock::add, clock::remove);
-    private final CallRegistry calls = new CallRegistry(DialPlan.builtIn(), rooms);
+    private final RoomRegistry rooms;
+    private final CallRegistry calls;
+    private final BrowserSignalling browsers;
     private final EventLoopGroup httpGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final HttpServer http = new HttpServer(rooms, calls);
+    private final HttpServer http;
     private SipServer sip;
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
+        rooms = new RoomRegistry(clock::add, clock::remove, settings.roomLimits());
+        calls = new CallRegistry(DialPlan.builtIn(), rooms);
+        browsers = new BrowserSignalling(rooms, WebRtcSessionFactory.of(webRtcConfig(settings)),
+                settings.browserTimeout(), NanoClock.SYSTEM);
+        http = new HttpServer(rooms, calls, browsers, StaticFiles.classpath("web/"));
+    }
+
+    /** ICE on the gateway's bind address; behind NAT, the WebRTC public address, else the SIP one. */
+    static WebRtcConfig webRtcConfig(GatewaySettings s) {
+        String publicAddress = s.webRtcPublicAddress() != null ? s.webRtcPublicAddress() : s.publicAddress();
+        return WebRtcConfig.defaults()
+                .withBind(s.bindAddress())
+                .withPorts(s.webRtcPortMin(), s.webRtcPortMax())
+                .withPublicAddress(publicAddress);
     }
 
     public static Gateway start(GatewaySettings settings) throws Exception {
@@ -75,6 +95,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         calls.hangupAll();
+        browsers.close();
         if (sip != null) {
             try {
                 sip.close();

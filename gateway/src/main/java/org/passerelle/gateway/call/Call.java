@@ -2,6 +2,7 @@ package org.passerelle.gateway.call;
 
 import java.time.Instant;
 import org.passerelle.gateway.media.AudioParticipant;
+import org.passerelle.gateway.room.RoomLimitException;
 import org.passerelle.gateway.room.RoomRegistry;
 import org.passerelle.sip.SipLeg;
 import org.passerelle.transcoder.rtp.RtpPacket;
@@ -54,7 +55,15 @@ public final class Call implements SipLeg.Listener {
             if (!transition(CallState.Event.ESTABLISHED)) return;
             AudioParticipant p = AudioParticipant.forSipLeg(leg);
             media = p;
-            rooms.join(roomName, p);
+            try {
+                rooms.join(roomName, p);
+            } catch (RoomLimitException e) {
+                // The room filled between our 200 OK and the ACK: nothing better than hanging up.
+                log.info("cannot join: {}", e.getMessage());
+                endReason = EndReason.ROOM_FULL;
+                leg.hangup();
+                return;
+            }
             log.info("call up: {} in room {} with {}", leg.fromUser(), roomName, leg.codec());
         });
     }

@@ -40,6 +40,7 @@ public final class CallRegistry implements SipCallHandler {
                 case Decision.AskPin p -> leg.reject(480, "PIN entry not available yet");
                 case Decision.PlayMessage p -> leg.reject(480, "Messages not available yet");
                 case Decision.JoinRoom j -> {
+                    if (refusedByLimits(leg, j.room())) return;
                     Call call = new Call(leg, j.room(), rooms, this);
                     calls.put(leg.callId(), call);
                     leg.setListener(call);
@@ -49,6 +50,26 @@ public final class CallRegistry implements SipCallHandler {
         } finally {
             MDC.remove("call");
         }
+    }
+
+    /** Rejects the INVITE when the room or the gateway is at its limit; true when rejected. */
+    private boolean refusedByLimits(SipLeg leg, String room) {
+        switch (rooms.check(room)) {
+            case OK -> {
+                return false;
+            }
+            case ROOM_FULL -> {
+                // RFC 3261 §21.4.24: 486 Busy Here, the callee (the room) cannot take another call.
+                log.info("room {} is full ({} participants): 486", room, rooms.limits().maxParticipants());
+                leg.reject(486, "Room full");
+            }
+            case GATEWAY_FULL -> {
+                // RFC 3261 §21.5.4: 503, a temporary overload of the gateway, not of the room.
+                log.info("too many rooms open ({}): 503", rooms.limits().maxRooms());
+                leg.reject(503, "Too many rooms");
+            }
+        }
+        return true;
     }
 
     void remove(Call call) {

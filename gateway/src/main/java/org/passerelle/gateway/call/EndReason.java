@@ -11,6 +11,8 @@ public enum EndReason {
     RTP_TIMEOUT,
     NO_ACK,
     SHUTDOWN,
+    /** Admitted, but the room filled before the call was up. */
+    ROOM_FULL,
     ERROR;
 
     static EndReason of(SipLeg.EndReason r) {

@@ -31,10 +31,26 @@ import org.passerelle.transcoder.codec.AudioCodec;
  *   codecs: [opus, G722, PCMU, PCMA]   # preference order
  * http:
  *   port: 8080
+ *   browserTimeoutSeconds: 20     # a browser silent this long (no pong, no message) leaves its room
+ * rooms:
+ *   maxParticipants: 50           # per room, phones and browsers together
+ *   maxRooms: 200                 # open at once
+ * webrtc:
+ *   portRange: 40000-49999        # UDP ports for ICE
+ *   publicAddress: 203.0.113.10   # advertised in ICE candidates behind 1:1 NAT (default: sip.publicAddress)
  * </pre>
  */
 public record GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
-                            Duration rtpTimeout, List<AudioCodec> codecs, int httpPort) {
+                            Duration rtpTimeout, List<AudioCodec> codecs, int httpPort,
+                            Duration browserTimeout, int maxParticipants, int maxRooms,
+                            int webRtcPortMin, int webRtcPortMax, String webRtcPublicAddress) {
+
+    /** The SIP and HTTP settings alone; the rest keeps its defaults. */
+    public GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
+                         Duration rtpTimeout, List<AudioCodec> codecs, int httpPort) {
+        this(bind, sipPort, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout, codecs, httpPort,
+                Duration.ofSeconds(20), 50, 200, 40000, 49999, null);
+    }
 
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 5060, null, 20000, 30000, Duration.ofSeconds(30),
@@ -63,13 +79,16 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         if (root == null || root.isMissingNode() || root.isNull()) return defaults();
         Reader r = new Reader();
         if (!root.isObject()) {
-            throw new ConfigException(source, List.of("(top): must be a mapping with sections sip, http"));
+            throw new ConfigException(source, List.of("(top): must be a mapping with sections sip, http, rooms, "
+                    + "webrtc"));
         }
-        r.onlyKeys("", root, Set.of("sip", "http"));
+        r.onlyKeys("", root, Set.of("sip", "http", "rooms", "webrtc"));
         GatewayConfig d = defaults();
         JsonNode sip = r.section("sip", root.get("sip"), Set.of("bind", "port", "publicAddress", "rtpPorts",
                 "rtpTimeoutSeconds", "codecs"));
-        JsonNode http = r.section("http", root.get("http"), Set.of("port"));
+        JsonNode http = r.section("http", root.get("http"), Set.of("port", "browserTimeoutSeconds"));
+        JsonNode roomsNode = r.section("rooms", root.get("rooms"), Set.of("maxParticipants", "maxRooms"));
+        JsonNode webrtc = r.section("webrtc", root.get("webrtc"), Set.of("portRange", "publicAddress"));
 
         String bind = r.text("sip.bind", sip.get("bind"), d.bind());
         int sipPort = r.port("sip.port", sip.get("port"), d.sipPort());
@@ -79,9 +98,18 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
                 (int) d.rtpTimeout().toSeconds(), 1, 3600);
         List<AudioCodec> codecs = r.codecs("sip.codecs", sip.get("codecs"), d.codecs());
         int httpPort = r.port("http.port", http.get("port"), d.httpPort());
+        int browserTimeout = r.integer("http.browserTimeoutSeconds", http.get("browserTimeoutSeconds"),
+                (int) d.browserTimeout().toSeconds(), 5, 3600);
+        int maxParticipants = r.integer("rooms.maxParticipants", roomsNode.get("maxParticipants"),
+                d.maxParticipants(), 1, 10000);
+        int maxRooms = r.integer("rooms.maxRooms", roomsNode.get("maxRooms"), d.maxRooms(), 1, 100000);
+        int[] iceRange = r.portRange("webrtc.portRange", webrtc.get("portRange"), d.webRtcPortMin(),
+                d.webRtcPortMax());
+        String webRtcPublic = r.text("webrtc.publicAddress", webrtc.get("publicAddress"), null);
         if (!r.errors.isEmpty()) throw new ConfigException(source, r.errors);
         return new GatewayConfig(bind, sipPort, publicAddress, range[0], range[1], Duration.ofSeconds(timeout),
-                codecs, httpPort);
+                codecs, httpPort, Duration.ofSeconds(browserTimeout), maxParticipants, maxRooms, iceRange[0],
+                iceRange[1], webRtcPublic);
     }
 
     /** Collects errors instead of stopping at the first. */

@@ -13,6 +13,7 @@ import org.passerelle.transcoder.codec.AudioEncoder;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 import java.util.function.Supplier;
+import org.passerelle.webrtc.WebRtcSession;
 
 /**
  * The bridge between one participant's RTP stream (a SIP leg or a WebRTC session) and its room. Inbound: RTP → jitter buffer → decode → resample to
@@ -32,6 +33,8 @@ public final class AudioParticipant implements Participant, AutoCloseable {
 
     private final String id;
     private final Supplier<String> displayName;
+    private final Kind kind;
+    private volatile boolean muted;
     private final AudioPort port;
     private final AudioCodec codec;
     private final JitterBuffer jitter;
@@ -55,8 +58,14 @@ public final class AudioParticipant implements Participant, AutoCloseable {
      * @param clock       the clock the port stamps packet arrivals with
      */
     public AudioParticipant(String id, Supplier<String> displayName, AudioPort port, NanoClock clock) {
+        this(id, displayName, Kind.PHONE, port, clock);
+    }
+
+    /** As above, for a participant of the given kind (a browser, a phone). */
+    public AudioParticipant(String id, Supplier<String> displayName, Kind kind, AudioPort port, NanoClock clock) {
         this.id = id;
         this.displayName = displayName;
+        this.kind = kind;
         this.port = port;
         this.codec = port.codec();
         this.jitter = new JitterBuffer(clock, JitterBuffer.Config.defaults(codec.rtpClockRate()));
@@ -83,6 +92,36 @@ public final class AudioParticipant implements Participant, AutoCloseable {
             String name = leg.fromDisplayName();
             return name != null && !name.isBlank() ? name : leg.fromUser();
         }, port, NanoClock.SYSTEM);
+    }
+
+    /** A browser in a room: its WebRTC session carries Opus both ways. */
+    public static AudioParticipant forWebRtcSession(String id, String displayName, WebRtcSession session) {
+        AudioPort port = new AudioPort() {
+            @Override public AudioCodec codec() { return session.codec(); }
+            @Override public RtpPacketPool packetPool() { return session.packetPool(); }
+            @Override public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
+                session.sendAudio(packet, payloadLength, rtpDuration);
+            }
+        };
+        return new AudioParticipant(id, () -> displayName, Kind.BROWSER, port, NanoClock.SYSTEM);
+    }
+
+    @Override
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public boolean muted() {
+        return muted;
+    }
+
+    /**
+     * Records that the participant muted or unmuted its microphone; the audio itself is not
+     * touched (a muted browser sends silence or nothing). Tell the room to inform the others.
+     */
+    public void setMuted(boolean muted) {
+        this.muted = muted;
     }
 
     @Override

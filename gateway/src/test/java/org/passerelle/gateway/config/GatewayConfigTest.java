@@ -33,6 +33,63 @@ class GatewayConfigTest {
     }
 
     @Test
+    void readsRoomsWebRtcAndBrowserSettings() throws Exception {
+        GatewayConfig c = GatewayConfig.parse("t.yaml", """
+                http:
+                  browserTimeoutSeconds: 45
+                rooms:
+                  maxParticipants: 12
+                  maxRooms: 3
+                webrtc:
+                  portRange: 41000-41999
+                  publicAddress: 198.51.100.7
+                """);
+        assertEquals(Duration.ofSeconds(45), c.browserTimeout());
+        assertEquals(12, c.maxParticipants());
+        assertEquals(3, c.maxRooms());
+        assertEquals(41000, c.webRtcPortMin());
+        assertEquals(41999, c.webRtcPortMax());
+        assertEquals("198.51.100.7", c.webRtcPublicAddress());
+        assertEquals(8080, c.httpPort());
+    }
+
+    @Test
+    void newSectionsDefault() {
+        GatewayConfig d = GatewayConfig.defaults();
+        assertEquals(Duration.ofSeconds(20), d.browserTimeout());
+        assertEquals(50, d.maxParticipants());
+        assertEquals(200, d.maxRooms());
+        assertEquals(40000, d.webRtcPortMin());
+        assertEquals(49999, d.webRtcPortMax());
+        assertEquals(null, d.webRtcPublicAddress());
+    }
+
+    @Test
+    void newSectionErrorsCarryTheirPaths() {
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("gw.yaml", """
+                http:
+                  browserTimeoutSeconds: 1
+                rooms:
+                  maxParticipants: 0
+                  maxRooms: many
+                  size: 3
+                webrtc:
+                  portRange: 40000
+                  publicAddress: ""
+                """));
+        assertEquals(List.of(
+                "rooms.size: unknown setting (expected one of maxParticipants, maxRooms)",
+                "http.browserTimeoutSeconds: must be 5-3600, not 1",
+                "rooms.maxParticipants: must be 1-10000, not 0",
+                "rooms.maxRooms: must be a whole number, not \"many\"",
+                "webrtc.portRange: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not 40000",
+                "webrtc.publicAddress: must be a non-empty string"), e.errors());
+        ConfigException notAMap = assertThrows(ConfigException.class,
+                () -> GatewayConfig.parse("gw.yaml", "webrtc: 5\n"));
+        assertEquals(List.of("webrtc: must be a mapping"), notAMap.errors());
+    }
+
+    @Test
     void everyErrorIsReportedWithItsPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("gw.yaml", """
                 sip:
@@ -45,7 +102,7 @@ class GatewayConfigTest {
                 trunks: []
                 """));
         assertEquals(List.of(
-                "trunks: unknown setting (expected one of http, sip)",
+                "trunks: unknown setting (expected one of http, rooms, sip, webrtc)",
                 "sip.colour: unknown setting (expected one of bind, codecs, port, publicAddress, rtpPorts, "
                         + "rtpTimeoutSeconds)",
                 "sip.port: must be 1-65535, not 70000",

@@ -3,7 +3,7 @@ package org.passerelle.gateway.room;
 import java.util.Arrays;
 
 /** A participant that says a constant value and remembers the last mix it heard. */
-final class FakeParticipant implements Participant {
+class FakeParticipant implements Participant {
     private final String id;
     short level;
     boolean speaking;
