@@ -43,6 +43,11 @@ public final class DialPlan {
         return rules;
     }
 
+    /** A number as the rules see it: E.164 when it reads as a phone number. */
+    public String normalize(String number) {
+        return numbers.normalize(number);
+    }
+
     public Decision route(CallFacts facts) {
         return explain(facts).decision();
     }
