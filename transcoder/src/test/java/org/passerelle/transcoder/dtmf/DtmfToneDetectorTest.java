@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.passerelle.transcoder.audio.Resampler;
 import org.passerelle.transcoder.codec.G711;
+import org.passerelle.transcoder.prompt.Prompt;
+import org.passerelle.transcoder.prompt.PromptLibrary;
 
 class DtmfToneDetectorTest {
     private static final String ALL_KEYS = "0123456789*#ABCD";
@@ -159,6 +165,21 @@ class DtmfToneDetectorTest {
             pcm[i] = (short) (7000 * v * (0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t)));
         }
         assertEquals("", run(rate, pcm, 160));
+    }
+
+    /** Real speech: the shipped IVR prompts (espeak-ng voices), at 48 kHz and through 8 kHz. */
+    @Test
+    void spokenPromptsAreNotDigits() throws Exception {
+        Path shipped = Path.of("../gateway/src/main/resources");
+        PromptLibrary lib = new PromptLibrary(new URLClassLoader(new URL[] {shipped.toUri().toURL()}, null), null);
+        for (Prompt p : lib.loadAll(PromptLibrary.LANGUAGES, PromptLibrary.NAMES)) {
+            short[] wide = p.samples();
+            assertEquals("", run(48000, wide, 960), p + " at 48 kHz");
+            Resampler down = Resampler.create(48000, 8000);
+            short[] narrow = new short[down.maxOutputLength(wide.length)];
+            int n = down.process(wide, 0, wide.length, narrow, 0);
+            assertEquals("", run(8000, java.util.Arrays.copyOf(narrow, n), 160), p + " at 8 kHz");
+        }
     }
 
     @ParameterizedTest(name = "{0} at {1} dBFS")
