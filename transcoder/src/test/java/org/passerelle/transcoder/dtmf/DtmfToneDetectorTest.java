@@ -3,13 +3,17 @@ package org.passerelle.transcoder.dtmf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -165,6 +169,43 @@ class DtmfToneDetectorTest {
             pcm[i] = (short) (7000 * v * (0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t)));
         }
         assertEquals("", run(rate, pcm, 160));
+    }
+
+    /**
+     * DTMF from an independent generator: SoX synthesises every key (80 ms, 80 ms pauses) into a
+     * WAV file, 8 kHz mono and 48 kHz stereo; PromptLibrary reads it to 48 kHz, the detector runs
+     * on that and, after G.711 µ-law at 8 kHz, on what a phone would send.
+     */
+    @ParameterizedTest(name = "sox at {0} Hz, {1} channel(s)")
+    @CsvSource({"8000,1", "48000,2"})
+    void dtmfFromSoxIsDetected(int rate, int channels, @TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(new File("/usr/bin/sox").canExecute(), "sox not installed (apt-get install -y sox)");
+        List<String> cmd = new ArrayList<>(List.of("sox"));
+        for (char k : ALL_KEYS.toCharArray()) {
+            String part = tmp.resolve("k" + (int) k + ".wav").toString();
+            // One channel per tone, summed with remix (synth's own "mix" leaves the second tone
+            // 6.6 dB weaker: reverse twist beyond Q.24's limit, rightly ignored by the detector).
+            List<String> synth = new ArrayList<>(List.of("sox", "-n", "-r", "" + rate, "-b", "16", part,
+                    "synth", "0.08", "sine", "" + DtmfSignal.lowOf(k), "sine", "" + DtmfSignal.highOf(k), "remix"));
+            for (int c = 0; c < channels; c++) synth.add("1,2");
+            synth.addAll(List.of("pad", "0", "0.08", "vol", "0.4"));
+            assertEquals(0, new ProcessBuilder(synth).inheritIO().start().waitFor(), String.join(" ", synth));
+            cmd.add(part);
+        }
+        Files.createDirectories(tmp.resolve("prompts/en"));
+        cmd.add(tmp.resolve("prompts/en/keys.wav").toString());
+        assertEquals(0, new ProcessBuilder(cmd).inheritIO().start().waitFor(), String.join(" ", cmd));
+
+        PromptLibrary lib = new PromptLibrary(new URLClassLoader(new URL[] {tmp.toUri().toURL()}, null), null);
+        short[] wide = lib.get("en", "keys").samples();
+        assertEquals(ALL_KEYS, run(48000, wide, 960));
+        for (int ms : durations) assertTrue(Math.abs(ms - 80) <= 6, "measured " + ms + " ms for 80 ms tones");
+        keys.clear();
+        Resampler down = Resampler.create(48000, 8000);
+        short[] narrow = new short[down.maxOutputLength(wide.length)];
+        int n = down.process(wide, 0, wide.length, narrow, 0);
+        for (int i = 0; i < n; i++) narrow[i] = G711.ulawToLinear(G711.linearToUlaw(narrow[i]));
+        assertEquals(ALL_KEYS, run(8000, java.util.Arrays.copyOf(narrow, n), 160));
     }
 
     /** Real speech: the shipped IVR prompts (espeak-ng voices), at 48 kHz and through 8 kHz. */
