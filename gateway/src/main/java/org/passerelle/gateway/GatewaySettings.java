@@ -3,6 +3,7 @@ package org.passerelle.gateway;
 import java.time.Duration;
 import java.util.List;
 import org.passerelle.gateway.config.GatewayConfig;
+import org.passerelle.gateway.config.Telephony;
 import org.passerelle.gateway.room.RoomLimits;
 import org.passerelle.transcoder.codec.AudioCodec;
 
@@ -23,11 +24,12 @@ import org.passerelle.transcoder.codec.AudioCodec;
  * @param webRtcPortMax       last UDP port for ICE
  * @param webRtcPublicAddress address advertised in ICE candidates behind 1:1 NAT, or null (then
  *                            {@code publicAddress} is used)
+ * @param telephony           trunks, dial plan, PIN directories, IVR (replaceable by a reload)
  */
 public record GatewaySettings(String bindAddress, int sipPort, int httpPort, String publicAddress,
                               Duration rtpTimeout, int rtpPortMin, int rtpPortMax, List<AudioCodec> codecs,
                               Duration browserTimeout, RoomLimits roomLimits, int webRtcPortMin,
-                              int webRtcPortMax, String webRtcPublicAddress) {
+                              int webRtcPortMax, String webRtcPublicAddress, Telephony telephony) {
 
     public static GatewaySettings defaults() {
         return from(GatewayConfig.defaults());
@@ -37,36 +39,41 @@ public record GatewaySettings(String bindAddress, int sipPort, int httpPort, Str
         return new GatewaySettings(c.bind(), c.sipPort(), c.httpPort(), c.publicAddress(), c.rtpTimeout(),
                 c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.browserTimeout(),
                 new RoomLimits(c.maxParticipants(), c.maxRooms()), c.webRtcPortMin(), c.webRtcPortMax(),
-                c.webRtcPublicAddress());
+                c.webRtcPublicAddress(), c.telephony());
     }
 
     public GatewaySettings withBind(String address, int sip, int http) {
         return new GatewaySettings(address, sip, http, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax, codecs,
-                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress);
+                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
     }
 
     public GatewaySettings withRtpTimeout(Duration timeout) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, timeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress);
+                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
     }
 
     public GatewaySettings withRtpPorts(int min, int max) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, min, max, codecs,
-                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress);
+                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
     }
 
     public GatewaySettings withWebRtcPorts(int min, int max) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, roomLimits, min, max, webRtcPublicAddress);
+                codecs, browserTimeout, roomLimits, min, max, webRtcPublicAddress, telephony);
     }
 
     public GatewaySettings withRoomLimits(RoomLimits limits) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, limits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress);
+                codecs, browserTimeout, limits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
     }
 
     public GatewaySettings withBrowserTimeout(Duration timeout) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, timeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress);
+                codecs, timeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
+    }
+
+    public GatewaySettings withTelephony(Telephony t) {
+        return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
+                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, t);
     }
 }

@@ -18,8 +18,7 @@ import org.passerelle.transcoder.codec.AudioCodec;
 /**
  * The gateway's YAML config: listen addresses, ports and media settings. Every field is optional;
  * what is missing keeps its embedded default. {@link #load(Path)} reports every problem at once,
- * each with its path, so an admin fixes the file in one go. Trunks and dial plans join this file
- * with the dial-plan work.
+ * each with its path and line, so an admin fixes the file in one go.
  *
  * <pre>
  * sip:
@@ -39,17 +38,20 @@ import org.passerelle.transcoder.codec.AudioCodec;
  *   portRange: 40000-49999        # UDP ports for ICE
  *   publicAddress: 203.0.113.10   # advertised in ICE candidates behind 1:1 NAT (default: sip.publicAddress)
  * </pre>
+ * and the telephony sections read by {@link TelephonyParser}: trunks, pins, dialplan, ivr.
+ * Errors name their path and line: {@code trunks.inbound[1].auth.password: required (line 14)}.
  */
 public record GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
                             Duration rtpTimeout, List<AudioCodec> codecs, int httpPort,
                             Duration browserTimeout, int maxParticipants, int maxRooms,
-                            int webRtcPortMin, int webRtcPortMax, String webRtcPublicAddress) {
+                            int webRtcPortMin, int webRtcPortMax, String webRtcPublicAddress,
+                            Telephony telephony) {
 
     /** The SIP and HTTP settings alone; the rest keeps its defaults. */
     public GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
                          Duration rtpTimeout, List<AudioCodec> codecs, int httpPort) {
         this(bind, sipPort, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout, codecs, httpPort,
-                Duration.ofSeconds(20), 50, 200, 40000, 49999, null);
+                Duration.ofSeconds(20), 50, 200, 40000, 49999, null, Telephony.defaults());
     }
 
     public static GatewayConfig defaults() {
@@ -80,12 +82,12 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         Reader r = new Reader();
         if (!root.isObject()) {
             throw new ConfigException(source, List.of("(top): must be a mapping with sections sip, http, rooms, "
-                    + "webrtc"));
+                    + "webrtc, trunks, pins, dialplan, ivr"));
         }
-        r.onlyKeys("", root, Set.of("sip", "http", "rooms", "webrtc"));
+        r.onlyKeys("", root, Set.of("sip", "http", "rooms", "webrtc", "trunks", "pins", "dialplan", "ivr"));
         GatewayConfig d = defaults();
         JsonNode sip = r.section("sip", root.get("sip"), Set.of("bind", "port", "publicAddress", "rtpPorts",
-                "rtpTimeoutSeconds", "codecs"));
+                "rtpTimeoutSeconds", "codecs", "directCalls"));
         JsonNode http = r.section("http", root.get("http"), Set.of("port", "browserTimeoutSeconds"));
         JsonNode roomsNode = r.section("rooms", root.get("rooms"), Set.of("maxParticipants", "maxRooms"));
         JsonNode webrtc = r.section("webrtc", root.get("webrtc"), Set.of("portRange", "publicAddress"));
@@ -106,10 +108,24 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         int[] iceRange = r.portRange("webrtc.portRange", webrtc.get("portRange"), d.webRtcPortMin(),
                 d.webRtcPortMax());
         String webRtcPublic = r.text("webrtc.publicAddress", webrtc.get("publicAddress"), null);
-        if (!r.errors.isEmpty()) throw new ConfigException(source, r.errors);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = new ObjectMapper().convertValue(root, Map.class);
+        TelephonyParser telephonyParser = new TelephonyParser();
+        Telephony telephony = telephonyParser.parse(tree, sip.isObject() ? tree.get("sip") instanceof Map<?, ?> m
+                ? m.get("directCalls") : null : null);
+
+        List<String> errors = new ArrayList<>();
+        YamlLines lines = YamlLines.of(yaml);
+        for (String e : r.errors) {
+            int colon = e.indexOf(": ");
+            errors.add(colon > 0 ? lines.locate(e.substring(0, colon), e.substring(colon + 2)) : e);
+        }
+        for (var p : telephonyParser.problems()) errors.add(lines.locate(p.path(), p.message()));
+        if (!errors.isEmpty()) throw new ConfigException(source, errors);
         return new GatewayConfig(bind, sipPort, publicAddress, range[0], range[1], Duration.ofSeconds(timeout),
                 codecs, httpPort, Duration.ofSeconds(browserTimeout), maxParticipants, maxRooms, iceRange[0],
-                iceRange[1], webRtcPublic);
+                iceRange[1], webRtcPublic, telephony);
     }
 
     /** Collects errors instead of stopping at the first. */

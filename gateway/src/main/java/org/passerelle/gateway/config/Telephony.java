@@ -43,8 +43,11 @@ public record Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound
         }
     }
 
-    /** No trunks, every phone may call, rooms by name: the embedded default. */
+    private static final Telephony DEFAULTS =
+            new Telephony(List.of(), List.of(), true, DialPlan.builtIn(), Map.of(), Ivr.defaults());
+
+    /** No trunks, every phone may call, rooms by name: the embedded default (one shared instance). */
     public static Telephony defaults() {
-        return new Telephony(List.of(), List.of(), true, DialPlan.builtIn(), Map.of(), Ivr.defaults());
+        return DEFAULTS;
     }
 }

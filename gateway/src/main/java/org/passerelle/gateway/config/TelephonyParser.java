@@ -67,6 +67,10 @@ public final class TelephonyParser {
      * @param directCalls sip.directCalls, or null when not set
      */
     public Telephony parse(Map<String, Object> root, Object directCalls) {
+        if (directCalls == null && root.get("trunks") == null && root.get("pins") == null
+                && root.get("dialplan") == null && root.get("ivr") == null) {
+            return Telephony.defaults();
+        }
         Map<String, Object> trunks = root.get("trunks") == null ? Map.of() : tree.map(root.get("trunks"), "trunks");
         if (trunks == null) trunks = Map.of();
         tree.unknownKeys(trunks, Set.of("inbound", "outbound"), "trunks");

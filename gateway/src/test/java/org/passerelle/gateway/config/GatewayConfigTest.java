@@ -78,15 +78,15 @@ class GatewayConfigTest {
                   publicAddress: ""
                 """));
         assertEquals(List.of(
-                "rooms.size: unknown setting (expected one of maxParticipants, maxRooms)",
-                "http.browserTimeoutSeconds: must be 5-3600, not 1",
-                "rooms.maxParticipants: must be 1-10000, not 0",
-                "rooms.maxRooms: must be a whole number, not \"many\"",
-                "webrtc.portRange: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not 40000",
-                "webrtc.publicAddress: must be a non-empty string"), e.errors());
+                "rooms.size: unknown setting (expected one of maxParticipants, maxRooms) (line 6)",
+                "http.browserTimeoutSeconds: must be 5-3600, not 1 (line 2)",
+                "rooms.maxParticipants: must be 1-10000, not 0 (line 4)",
+                "rooms.maxRooms: must be a whole number, not \"many\" (line 5)",
+                "webrtc.portRange: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not 40000 (line 8)",
+                "webrtc.publicAddress: must be a non-empty string (line 9)"), e.errors());
         ConfigException notAMap = assertThrows(ConfigException.class,
                 () -> GatewayConfig.parse("gw.yaml", "webrtc: 5\n"));
-        assertEquals(List.of("webrtc: must be a mapping"), notAMap.errors());
+        assertEquals(List.of("webrtc: must be a mapping (line 1)"), notAMap.errors());
     }
 
     @Test
@@ -102,14 +102,14 @@ class GatewayConfigTest {
                 trunks: []
                 """));
         assertEquals(List.of(
-                "trunks: unknown setting (expected one of http, rooms, sip, webrtc)",
-                "sip.colour: unknown setting (expected one of bind, codecs, port, publicAddress, rtpPorts, "
-                        + "rtpTimeoutSeconds)",
-                "sip.port: must be 1-65535, not 70000",
-                "sip.rtpPorts: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not 30000-20000",
-                "sip.codecs[1]: unknown codec GSM (known: opus, G722, PCMU, PCMA)",
-                "sip.codecs[2]: PCMU is listed twice",
-                "http.port: must be a whole number, not \"eighty\""), e.errors());
+                "sip.colour: unknown setting (expected one of bind, codecs, directCalls, port, publicAddress, "
+                        + "rtpPorts, rtpTimeoutSeconds) (line 5)",
+                "sip.port: must be 1-65535, not 70000 (line 2)",
+                "sip.rtpPorts: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not 30000-20000 (line 3)",
+                "sip.codecs[1]: unknown codec GSM (known: opus, G722, PCMU, PCMA) (line 4)",
+                "sip.codecs[2]: PCMU is listed twice (line 4)",
+                "http.port: must be a whole number, not \"eighty\" (line 7)",
+                "trunks: must be a mapping (line 8)"), e.errors());
         assertEquals(true, e.getMessage().startsWith("gw.yaml: 7 errors"));
     }
 
