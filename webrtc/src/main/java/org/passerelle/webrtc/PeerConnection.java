@@ -163,7 +163,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         if (timeoutTask == null) armTimeout();
         move(SessionState.CHECKING);
         ice.start();
-        log().info("ICE {} started, {} remote candidates, DTLS {}", ice.isControlling() ? "controlling" : "controlled",
+        log(false, "ICE {} started, {} remote candidates, DTLS {}", ice.isControlling() ? "controlling" : "controlled",
                 r.candidates().size(), dtlsClient ? "client" : "server");
     }
 
@@ -239,7 +239,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     @Override
     public void onIceConnected() {
         if (!move(SessionState.DTLS)) return;
-        log().info("ICE connected on {}", ice.selectedPair());
+        log(false, "ICE connected on {}", ice.selectedPair());
         Thread t = new Thread(this::runDtls, id + "-dtls");
         t.setDaemon(true);
         t.start();
@@ -264,10 +264,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             cancel(timeoutTask);
             rtcpTask = TIMER.scheduleAtFixedRate(this::onRtcpTimer, RTCP_INTERVAL_MS, RTCP_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
-            log().info("connected: DTLS {} done, SRTP {}", d.isClient() ? "client" : "server", keys.profile());
+            log(false, "connected: DTLS {} done, SRTP {}", d.isClient() ? "client" : "server", keys.profile());
             listener.onConnected();
         } catch (IOException | GeneralSecurityException e) {
             if (state.get() != SessionState.CLOSED) {
+                LOG.debug("DTLS handshake failed", e);
                 fail("DTLS handshake failed: " + e.getMessage());
             }
             return;
@@ -328,7 +329,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         } catch (IOException e) {
             if (state.get() != SessionState.CLOSED) fail("ICE socket failed: " + e.getMessage());
         } catch (RuntimeException e) {
-            log().warn("receive loop failed", e);
+            LOG.warn("receive loop failed", e);
             fail("internal error: " + e);
         } finally {
             packet.release();
@@ -352,7 +353,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 ice.send(rtcpDatagram);
             }
         } catch (IOException | RuntimeException e) {
-            log().debug("RTCP report not sent: {}", e.toString());
+            LOG.debug("RTCP report not sent: {}", e.toString());
         } finally {
             MDC.remove("call");
         }
@@ -363,7 +364,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             MDC.put("call", mdc);
             try {
                 SessionState s = state.get();
-                long secs = config.connectTimeout().toSeconds();
+                double secs = config.connectTimeout().toMillis() / 1000.0;
                 if (s == SessionState.NEW || s == SessionState.CHECKING) {
                     fail("ICE failed: no connectivity within " + secs + " s");
                 } else if (s == SessionState.DTLS) {
@@ -390,8 +391,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private void fail(String reason) {
         SessionState before = state.getAndSet(SessionState.CLOSED);
         if (before == SessionState.CLOSED) return;
-        if (reason.equals("closed")) log().info("closed");
-        else log().warn("session ended: {}", reason);
+        if (reason.equals("closed")) log(false, "closed");
+        else log(true, "session ended: {}", reason);
         cancel(timeoutTask);
         cancel(rtcpTask);
         DtlsEndpoint d = dtls;
@@ -402,7 +403,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         try {
             listener.onClosed(reason);
         } catch (RuntimeException e) {
-            log().warn("listener failed in onClosed", e);
+            log(true, "listener failed in onClosed", e);
         }
     }
 
@@ -410,9 +411,17 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         if (f != null) f.cancel(false);
     }
 
-    private Logger log() {
+    /** Logs with our MDC "call", restoring the caller's (API methods run on the caller's thread). */
+    private void log(boolean warn, String format, Object... args) {
+        String previous = MDC.get("call");
         MDC.put("call", mdc);
-        return LOG;
+        try {
+            if (warn) LOG.warn(format, args);
+            else LOG.info(format, args);
+        } finally {
+            if (previous == null) MDC.remove("call");
+            else MDC.put("call", previous);
+        }
     }
 
     private static String randomToken(int n) {

@@ -32,6 +32,12 @@ public final class DtlsEndpoint {
     private static final int SEND_LIMIT = 1200;
     private static final int RECEIVE_LIMIT = 1500;
     private static final byte[] CLOSED = new byte[0];
+    /**
+     * First DTLS retransmission (BC's default is 1 s, RFC 6347 §4.2.4.1). A flight can be lost
+     * in the moment one side has finished ICE and the other has not yet authorised its address,
+     * so resend soon (browsers start at 50 ms); BC doubles it on each retry.
+     */
+    static final int INITIAL_RESEND_MILLIS = 150;
 
     private final boolean client;
     private final DtlsSrtpPeer peer;

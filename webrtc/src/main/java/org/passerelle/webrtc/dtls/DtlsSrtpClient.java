@@ -47,6 +47,11 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
     }
 
     @Override
+    public int getHandshakeResendTimeMillis() {
+        return DtlsEndpoint.INITIAL_RESEND_MILLIS;
+    }
+
+    @Override
     public Hashtable getClientExtensions() throws IOException {
         Hashtable ext = super.getClientExtensions();
         if (ext == null) ext = new Hashtable();

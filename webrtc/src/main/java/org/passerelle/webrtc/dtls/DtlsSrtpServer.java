@@ -7,6 +7,7 @@ import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
@@ -43,8 +44,24 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
     }
 
     @Override
+    protected int[] getSupportedCipherSuites() {
+        // our certificate is ECDSA: only ECDHE_ECDSA suites can be served with it
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), new int[] {
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA});
+    }
+
+    @Override
     public int getHandshakeTimeoutMillis() {
         return handshakeTimeoutMillis;
+    }
+
+    @Override
+    public int getHandshakeResendTimeMillis() {
+        return DtlsEndpoint.INITIAL_RESEND_MILLIS;
     }
 
     @Override
