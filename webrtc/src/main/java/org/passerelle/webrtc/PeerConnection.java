@@ -71,7 +71,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private volatile Thread receiver;
     private volatile long consentAtConnect = -1;
     private final RtcpReports rtcp;
-    private ScheduledFuture<?> timeoutTask, rtcpTask;
+    private volatile ScheduledFuture<?> timeoutTask, rtcpTask;
 
     // send path, guarded by sendLock (the media clock in practice: uncontended)
     private final Object sendLock = new Object();
@@ -124,7 +124,12 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp);
         if (!offer.rtcpMux()) throw new WebRtcException("the offer lacks a=rtcp-mux, which WebRTC requires (RFC 8829 §5.1.3)");
         PeerConnection pc = new PeerConnection(config, listener, false, offer.mid(), offer, clock);
-        pc.startWith(offer);
+        try {
+            pc.startWith(offer);
+        } catch (WebRtcException | RuntimeException e) {
+            pc.fail("cannot start: " + e.getMessage());
+            throw e;
+        }
         return pc;
     }
 
@@ -232,6 +237,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     long rtcpReceived() { return rtcp.rtcpReceived(); }
 
+    /** Sends an RTCP report now instead of at the next 5 s tick (tests). */
+    void sendRtcpNow() { onRtcpTimer(); }
+
+    String id() { return id; }
+
     long droppedPackets() { return dropped; }
 
     // --- ICE events (ice4j threads) ---
@@ -264,6 +274,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             cancel(timeoutTask);
             rtcpTask = TIMER.scheduleAtFixedRate(this::onRtcpTimer, RTCP_INTERVAL_MS, RTCP_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
+            if (state.get() == SessionState.CLOSED) cancel(rtcpTask); // closed meanwhile
             log(false, "connected: DTLS {} done, SRTP {}", d.isClient() ? "client" : "server", keys.profile());
             listener.onConnected();
         } catch (IOException | GeneralSecurityException e) {

@@ -76,6 +76,18 @@ class PeerConnectionTest {
 
         exchange(offerer, b, 1);
         exchange(answerer, a, 2);
+
+        // SRTCP both ways: each side's report is decrypted and counted by the other
+        ((PeerConnection) offerer).sendRtcpNow();
+        ((PeerConnection) answerer).sendRtcpNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((((PeerConnection) answerer).rtcpReceived() < 1 || ((PeerConnection) offerer).rtcpReceived() < 1)
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, ((PeerConnection) answerer).rtcpReceived());
+        assertEquals(1, ((PeerConnection) offerer).rtcpReceived());
+        assertEquals(0, ((PeerConnection) answerer).droppedPackets());
     }
 
     /** Sends five frames with distinct payloads and checks they arrive decrypted and in order. */

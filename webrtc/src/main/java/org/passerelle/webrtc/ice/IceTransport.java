@@ -219,9 +219,10 @@ public final class IceTransport {
         for (LocalCandidate host : List.copyOf(component.getLocalCandidates())) {
             TransportAddress face = host.getTransportAddress();
             if (face.getAddress().isLoopbackAddress()) continue;
-            // a 1:1 NAT keeps the port: advertise public:port for each host candidate
-            new StaticMappingCandidateHarvester(new TransportAddress(face.getAddress(), face.getPort(), Transport.UDP),
-                    new TransportAddress(publicAddress, face.getPort(), Transport.UDP), "public", true)
+            // a 1:1 NAT keeps the port: advertise public:port for each host candidate.
+            // NB the constructor takes (mask = public, face = local), in that order
+            new StaticMappingCandidateHarvester(new TransportAddress(publicAddress, face.getPort(), Transport.UDP),
+                    new TransportAddress(face.getAddress(), face.getPort(), Transport.UDP), "public", true)
                     .harvest(component);
         }
     }

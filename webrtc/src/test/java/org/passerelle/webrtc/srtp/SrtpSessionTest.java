@@ -58,4 +58,33 @@ class SrtpSessionTest {
             assertArrayEquals(rr, Arrays.copyOf(rtcp, c.getLength()));
         }
     }
+
+    /** Prints what jitsi-srtp allocates per packet (a figure, not an assertion: it is the library's). */
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void allocationPerPacketIsPrinted(SrtpProfile profile) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        try (SrtpSession alice = new SrtpSession(keys(profile, false), 0x11111111);
+             SrtpSession bob = new SrtpSession(keys(profile, true), 0x22222222)) {
+            RtpPacket p = RtpPacket.unpooled();
+            PacketBuffer b = new PacketBuffer();
+            long protect = 0, unprotect = 0;
+            int n = 20000;
+            for (int round = 0; round < 2; round++) {
+                protect = unprotect = 0;
+                for (int i = 0; i < n; i++) {
+                    p.writeHeader(111, false, (round * n + i) & 0xffff, 960L * i, 0x11111111L, 100);
+                    long t0 = mx.getCurrentThreadAllocatedBytes();
+                    alice.protectRtp(b.wrap(p.buffer(), 0, p.length()));
+                    long t1 = mx.getCurrentThreadAllocatedBytes();
+                    assertTrue(bob.unprotectRtp(b));
+                    long t2 = mx.getCurrentThreadAllocatedBytes();
+                    protect += t1 - t0;
+                    unprotect += t2 - t1;
+                }
+            }
+            System.out.printf("%s: protect %d B, unprotect %d B per packet%n", profile, protect / n, unprotect / n);
+        }
+    }
 }
