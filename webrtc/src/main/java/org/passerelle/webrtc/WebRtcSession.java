@@ -1,5 +1,6 @@
 package org.passerelle.webrtc;
 
+import org.passerelle.transcoder.NanoClock;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
@@ -10,8 +11,8 @@ import org.passerelle.transcoder.rtp.RtpPacketPool;
  * (the gateway as server, embedded rooms) or make the offer itself (the gateway as client of a
  * remote SFU such as LiveKit).
  *
- * <p>THIS FILE IS THE CONTRACT; the implementation is being written. Signatures may gain
- * methods but these stay.
+ * <p>THIS FILE IS THE CONTRACT; {@link PeerConnection} implements it. Signatures may gain
+ * methods but these stay. Log lines carry the MDC "call" value current when the session is made.
  */
 public interface WebRtcSession extends AutoCloseable {
 
@@ -32,12 +33,12 @@ public interface WebRtcSession extends AutoCloseable {
 
     /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
     static WebRtcSession answer(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
-        throw new UnsupportedOperationException("not yet");
+        return PeerConnection.answer(config, offerSdp, listener, NanoClock.SYSTEM);
     }
 
     /** Makes an offer (client role, towards an SFU); apply the answer with {@link #applyAnswer}. */
     static WebRtcSession offer(WebRtcConfig config, Listener listener) throws WebRtcException {
-        throw new UnsupportedOperationException("not yet");
+        return PeerConnection.offer(config, listener, NanoClock.SYSTEM);
     }
 
     /** Our SDP: the answer, or the offer in client role. Holds our ICE candidates (no trickle). */

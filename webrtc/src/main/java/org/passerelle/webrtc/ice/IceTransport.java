@@ -1,0 +1,267 @@
+package org.passerelle.webrtc.ice;
+
+import java.beans.PropertyChangeEvent;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.HostCandidate;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.RemoteCandidate;
+import org.ice4j.ice.harvest.StaticMappingCandidateHarvester;
+import org.ice4j.socket.IceSocketWrapper;
+import org.ice4j.socket.IceUdpSocketWrapper;
+import org.ice4j.socket.MultiplexingDatagramSocket;
+import org.passerelle.webrtc.WebRtcConfig;
+import org.passerelle.webrtc.WebRtcException;
+import org.passerelle.webrtc.WebRtcSdp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Full ICE (RFC 8445) for one session with ice4j: one stream, one component (BUNDLE and
+ * rtcp-mux put everything on it), UDP host candidates bound here on the configured address and
+ * port range, plus a mapped candidate for {@link WebRtcConfig#publicAddress()}. ice4j answers
+ * and sends the STUN checks, nominates (controlling) or follows USE-CANDIDATE (controlled), and
+ * runs consent freshness (RFC 7675); media is read from {@link #socket()} and written to the
+ * selected pair.
+ */
+public final class IceTransport {
+    /** ICE outcome, called on an ice4j thread. */
+    public interface Events {
+        void onIceConnected();
+
+        void onIceFailed(String reason);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(IceTransport.class);
+    /** Where the next session starts looking for a free port, so sessions spread over the range. */
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger();
+
+    private final Agent agent;
+    private final IceMediaStream stream;
+    private final Component component;
+    private final List<WebRtcSdp.Candidate> advertised;
+    private final Events events;
+    private volatile boolean started;
+    private volatile boolean reported;
+
+    public IceTransport(WebRtcConfig config, boolean controlling, Events events) throws WebRtcException {
+        this.events = events;
+        agent = new Agent();
+        agent.setControlling(controlling);
+        // our own host candidates below: ice4j's harvester would bind every allowed interface
+        agent.setUseDynamicPorts(false);
+        // Chrome trickles; let our connect timeout, not an empty check list, decide failure
+        agent.setTrickling(true);
+        agent.setPerformConsentFreshness(true);
+        stream = agent.createMediaStream("audio");
+        try {
+            component = agent.createComponent(stream, 0, 0, 0, KeepAliveStrategy.SELECTED_ONLY, true);
+            bindHostCandidates(config);
+            if (config.publicAddress() != null && !config.publicAddress().isBlank()) {
+                mapPublicAddress(config.publicAddress());
+            }
+        } catch (IOException | RuntimeException e) {
+            agent.free();
+            throw new WebRtcException("cannot open ICE ports on " + config.bindAddress() + " in "
+                    + config.portMin() + "-" + config.portMax() + ": " + e.getMessage(), e);
+        }
+        advertised = advertisedCandidates(config.publicAddress() != null && !config.publicAddress().isBlank());
+        if (advertised.isEmpty()) {
+            agent.free();
+            throw new WebRtcException("no ICE candidate could be gathered on " + config.bindAddress());
+        }
+        agent.addStateChangeListener(this::onStateChange);
+    }
+
+    public String localUfrag() { return agent.getLocalUfrag(); }
+
+    public String localPassword() { return agent.getLocalPassword(); }
+
+    public boolean isControlling() { return agent.isControlling(); }
+
+    /** The candidates to put in our SDP. */
+    public List<WebRtcSdp.Candidate> localCandidates() { return advertised; }
+
+    /** The local UDP ports we hold (for tests and diagnostics). */
+    public List<Integer> localPorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (LocalCandidate c : component.getLocalCandidates()) {
+            if (c.getType() == CandidateType.HOST_CANDIDATE) ports.add(c.getTransportAddress().getPort());
+        }
+        return ports;
+    }
+
+    public void setRemoteCredentials(String ufrag, String password) {
+        stream.setRemoteUfrag(ufrag);
+        stream.setRemotePassword(password);
+    }
+
+    /** Adds a remote candidate, before or after {@link #start()} (trickle ICE, RFC 8838). */
+    public synchronized void addRemoteCandidate(WebRtcSdp.Candidate c) throws WebRtcException {
+        if (!c.usable()) return;
+        CandidateType type;
+        try {
+            type = CandidateType.parse(c.type());
+        } catch (IllegalArgumentException e) {
+            throw new WebRtcException("unknown candidate type " + c.type());
+        }
+        RemoteCandidate rc = new RemoteCandidate(new TransportAddress(c.address(), c.port(), Transport.UDP),
+                component, type, c.foundation(), c.priority(), null, stream.getRemoteUfrag());
+        if (started) {
+            component.addUpdateRemoteCandidates(rc);
+            component.updateRemoteCandidates();
+        } else {
+            component.addRemoteCandidate(rc);
+        }
+    }
+
+    /** Starts the connectivity checks. */
+    public synchronized void start() {
+        if (started) return;
+        started = true;
+        agent.startConnectivityEstablishment();
+    }
+
+    /** Non-STUN datagrams from authorised remote addresses: DTLS, SRTP, SRTCP. Blocking reads. */
+    public DatagramSocket socket() {
+        return component.getSocket();
+    }
+
+    /** Sends on the selected pair; false when there is none yet. The packet's address is set here. */
+    public boolean send(DatagramPacket packet) throws IOException {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) return false;
+        IceSocketWrapper socket = pair.getIceSocketWrapper();
+        if (socket == null) return false;
+        packet.setSocketAddress(pair.getRemoteCandidate().getTransportAddress());
+        socket.send(packet);
+        return true;
+    }
+
+    /** Last consent (RFC 7675) of the selected pair in epoch millis, or -1 when unknown. */
+    public long consentFreshnessMillis() {
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) return -1;
+        long t = pair.getConsentFreshness();
+        return t == CandidatePair.CONSENT_FRESHNESS_UNKNOWN ? -1 : t;
+    }
+
+    /** The selected pair, for logs. */
+    public String selectedPair() {
+        CandidatePair pair = component.getSelectedPair();
+        return pair == null ? "none" : pair.toShortString();
+    }
+
+    /** Frees the agent and closes every socket it holds. */
+    public void close() {
+        reported = true;
+        agent.free();
+    }
+
+    private void onStateChange(PropertyChangeEvent e) {
+        if (!(e.getNewValue() instanceof IceProcessingState s) || reported) return;
+        if (s == IceProcessingState.COMPLETED) {
+            reported = true;
+            events.onIceConnected();
+        } else if (s == IceProcessingState.FAILED) {
+            reported = true;
+            events.onIceFailed("ICE failed: no candidate pair worked");
+        }
+    }
+
+    private void bindHostCandidates(WebRtcConfig config) throws IOException {
+        List<InetAddress> addresses = hostAddresses(config.bindAddress());
+        int span = config.portMax() - config.portMin() + 1;
+        if (span <= 0) throw new IOException("empty port range");
+        for (InetAddress address : addresses) {
+            MultiplexingDatagramSocket socket = null;
+            IOException last = null;
+            for (int i = 0; i < span && socket == null; i++) {
+                int port = config.portMin() + Math.floorMod(NEXT_PORT.getAndIncrement(), span);
+                try {
+                    socket = new MultiplexingDatagramSocket(port, address);
+                } catch (SocketException e) {
+                    last = e;
+                }
+            }
+            if (socket == null) throw new IOException("no free UDP port on " + address.getHostAddress(), last);
+            IceSocketWrapper wrapper = new IceUdpSocketWrapper(socket);
+            HostCandidate candidate = new HostCandidate(wrapper, component, Transport.UDP);
+            component.addLocalCandidate(candidate);
+            // as ice4j's own host harvester does: STUN goes to the stack, the rest to the component
+            candidate.getStunStack().addSocket(candidate.getStunSocket(null));
+            if (component.getComponentSocket() != null) component.getComponentSocket().add(wrapper);
+            LOG.debug("ICE host candidate {}", candidate.getTransportAddress());
+        }
+    }
+
+    private void mapPublicAddress(String publicAddress) {
+        for (LocalCandidate host : List.copyOf(component.getLocalCandidates())) {
+            TransportAddress face = host.getTransportAddress();
+            if (face.getAddress().isLoopbackAddress()) continue;
+            // a 1:1 NAT keeps the port: advertise public:port for each host candidate.
+            // NB the constructor takes (mask = public, face = local), in that order
+            new StaticMappingCandidateHarvester(new TransportAddress(publicAddress, face.getPort(), Transport.UDP),
+                    new TransportAddress(face.getAddress(), face.getPort(), Transport.UDP), "public", true)
+                    .harvest(component);
+        }
+    }
+
+    private List<WebRtcSdp.Candidate> advertisedCandidates(boolean mappedOnly) {
+        List<WebRtcSdp.Candidate> out = new ArrayList<>();
+        for (LocalCandidate c : component.getLocalCandidates()) {
+            boolean mapped = c.getType() == CandidateType.SERVER_REFLEXIVE_CANDIDATE;
+            boolean loopback = c.getTransportAddress().getAddress().isLoopbackAddress();
+            // behind NAT the private addresses are not advertised, except loopback for local tests
+            if (mappedOnly && !mapped && !loopback) continue;
+            TransportAddress a = c.getTransportAddress();
+            TransportAddress rel = c.getRelatedAddress();
+            out.add(new WebRtcSdp.Candidate(c.getFoundation(), 1, "udp", c.getPriority(), a.getHostAddress(),
+                    a.getPort(), c.getType().toString(), rel != null ? rel.getHostAddress() : null,
+                    rel != null ? rel.getPort() : -1));
+        }
+        // the highest priority first: it is our default candidate on the m= line
+        out.sort((x, y) -> Long.compare(y.priority(), x.priority()));
+        return Collections.unmodifiableList(out);
+    }
+
+    /** 0.0.0.0: every non-loopback IPv4 address that is up, then loopback; else the one address. */
+    static List<InetAddress> hostAddresses(String bind) throws IOException {
+        InetAddress bindAddress;
+        try {
+            bindAddress = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IOException("unknown bind address " + bind, e);
+        }
+        if (!bindAddress.isAnyLocalAddress()) return List.of(bindAddress);
+        List<InetAddress> out = new ArrayList<>();
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) continue;
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLinkLocalAddress()) out.add(a);
+            }
+        }
+        out.add(InetAddress.getLoopbackAddress());
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package org.passerelle.webrtc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.passerelle.transcoder.rtp.RtpPacket;
+
+/**
+ * Counts the bytes allocated per packet on the media path over thousands of packets: our send
+ * path (the caller's thread), our receive thread, and every other thread (ice4j's socket readers).
+ * Prints the figures. The floor is the libraries': jitsi-srtp allocates about 90 B (GCM) to
+ * 300 B (AES-CM) per packet and direction, the JDK's DatagramSocket some more, and ice4j's
+ * socket readers (other threads) about 900 B. The bounds catch regressions in our code.
+ */
+@Timeout(30)
+class PeerConnectionAllocationTest {
+    private static final WebRtcConfig CONFIG = new WebRtcConfig("127.0.0.1", null, 43000, 43999, Duration.ofSeconds(8));
+
+    @Test
+    void steadyStateAllocationPerPacket() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int n = 5000;
+        CountDownLatch connected = new CountDownLatch(2);
+        AtomicInteger received = new AtomicInteger();
+        WebRtcSession.Listener sink = new WebRtcSession.Listener() {
+            @Override public void onConnected() { connected.countDown(); }
+            @Override public void onRtp(RtpPacket p) { received.incrementAndGet(); p.release(); }
+            @Override public void onClosed(String reason) { }
+        };
+        try (WebRtcSession offerer = WebRtcSession.offer(CONFIG, sink);
+             WebRtcSession answerer = WebRtcSession.answer(CONFIG, offerer.localDescription(), sink)) {
+            offerer.applyAnswer(answerer.localDescription());
+            assertTrue(connected.await(10, TimeUnit.SECONDS));
+            send(offerer, 1000, received, 1000); // warm up: JIT, pools, SRTP contexts
+
+            String rx = ((PeerConnection) answerer).id() + "-rx";
+            Map<Long, Long> before = allocations(mx);
+            long self = Thread.currentThread().threadId();
+            send(offerer, n, received, 1000 + n);
+            Map<Long, Long> after = allocations(mx);
+
+            long sender = after.get(self) - before.get(self), receiver = 0, others = 0;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                long id = t.threadId();
+                if (id == self || !before.containsKey(id) || !after.containsKey(id)) continue;
+                long d = after.get(id) - before.get(id);
+                if (t.getName().equals(rx)) receiver = d;
+                else others += d;
+            }
+            System.out.printf("allocated per packet: send path %d B, our receive thread %d B, other threads %d B%n",
+                    sender / n, receiver / n, others / n);
+            assertEquals(1000 + n, received.get());
+            assertTrue(sender / n < 400, "send path allocates " + sender / n + " B per packet");
+            assertTrue(receiver / n < 600, "receive thread allocates " + receiver / n + " B per packet");
+        }
+    }
+
+    /** Sends {@code n} 20 ms frames and waits until the receiver has {@code total} packets. */
+    private static void send(WebRtcSession s, int n, AtomicInteger received, int total) {
+        for (int i = 0; i < n; i++) {
+            RtpPacket p = s.packetPool().acquire();
+            s.sendAudio(p, 100, 960);
+            // pace lightly so the loopback socket buffers never overflow
+            if (i % 50 == 49) {
+                long until = System.nanoTime() + 2_000_000;
+                while (System.nanoTime() < until) Thread.onSpinWait();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.get() < total && System.nanoTime() < deadline) Thread.onSpinWait();
+    }
+
+    private static Map<Long, Long> allocations(com.sun.management.ThreadMXBean mx) {
+        Map<Long, Long> m = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) m.put(t.threadId(), mx.getThreadAllocatedBytes(t.threadId()));
+        return m;
+    }
+}
