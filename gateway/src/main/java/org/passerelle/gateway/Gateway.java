@@ -66,6 +66,8 @@ public final class Gateway implements AutoCloseable {
 
     private void startAll() throws Exception {
         clock.start();
+        // The first DTLS certificate costs a second or two: make it now, not during a browser's join.
+        Thread.ofVirtual().name("dtls-warmup").start(org.passerelle.webrtc.dtls.DtlsCertificate::get);
         SipConfig sipConfig = SipConfig.defaults()
                 .withBind(settings.bindAddress(), settings.sipPort())
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())

@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
 public final class Main {
 
     public static void main(String[] args) {
+        // ice4j and other Jitsi parts log through java.util.logging: send it to our log.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
