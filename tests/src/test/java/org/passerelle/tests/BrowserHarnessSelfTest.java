@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,11 @@ class BrowserHarnessSelfTest {
                     5, Duration.ofSeconds(10), "dominant frequency should be the file's " + hz + " Hz");
             double level = browser.number("window.selftest.level()");
             assertTrue(level > 0.05, "received RMS " + level + " (file is a half-scale sine, RMS 0.35)");
+            // The test's own probe on the page's <audio> element agrees, and the tone is clean.
+            int other = hz == 440 ? 1700 : 440;
+            double[] db = RemoteAudioProbe.levelsDb(browser, hz, other);
+            assertTrue(db != null && db[0] > RemoteAudioProbe.SILENCE_DB && db[1] <= db[0] - 40,
+                    "probe levels at " + hz + " and " + other + " Hz: " + java.util.Arrays.toString(db));
             Map<?, ?> inbound = (Map<?, ?>) browser.awaitPromise("window.selftest.inbound()");
             assertTrue(((Number) inbound.get("packetsReceived")).longValue() > 0, "inbound " + inbound);
 
@@ -57,9 +63,29 @@ class BrowserHarnessSelfTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"no Selenium Manager"})
-    void theDebianDriverIsUsedAndSeleniumManagerNeverRuns(String label) throws Exception {
+    @Test
+    void roomPageHooksAreReadFromAStandInPage() throws Exception {
+        // loopback.html also carries window.passerelle hooks and a Leave button like the room page's.
+        try (StaticPages pages = StaticPages.start();
+             Browser browser = Browser.builder("standin", work).tone(1000).start()) {
+            RoomPage page = RoomPage.open(browser, pages.url("loopback.html") + "?name=Ada&autojoin=1");
+            page.awaitState("connected", Duration.ofSeconds(15));
+            assertEquals("self-1", page.id());
+            assertEquals(new RoomPage.Participant("self-1", "Ada", "browser", false), page.self());
+            assertEquals(2, page.awaitParticipants(l -> l.size() == 2, Duration.ofSeconds(1), "two").size());
+            page.awaitHearing(Duration.ofSeconds(10), 1000);
+            page.assertHearsTones(new double[] {1000}, 440);
+            assertTrue(page.audioLevel() > 0.05, "level " + page.audioLevel());
+            assertTrue(((Number) page.inboundStats().get("packetsReceived")).longValue() > 0);
+            page.clickLeave();
+            page.awaitState("left", Duration.ofSeconds(5));
+            assertTrue(page.participants().isEmpty());
+            assertEquals(null, page.lastError());
+        }
+    }
+
+    @Test
+    void theDebianDriverIsUsedAndSeleniumManagerNeverRuns() throws Exception {
         try (Browser browser = Browser.builder("driver", work).tone(440).start()) {
             assertEquals(2, browser.number("1 + 1"));
         }
