@@ -165,9 +165,18 @@ public final class RoomPage {
     }
 
     /**
-     * The browser hears every tone of {@code expectedHz} (none more than 12 dB below the loudest) and
-     * its own {@code ownHz} at least 20 dB below the weakest; same thresholds as the phones'
-     * {@link ToneAssertions}. Skipped with a console note when the page plays no media element.
+     * Chromium's voice processing (echo cancellation, noise suppression, AGC: the page asks for them,
+     * as it should for people) takes a steady tone down by about 20 dB within 3 s (measured: a
+     * half-scale sine, RMS 0.35, settles at RMS 0.037 whatever its frequency). A browser's tone
+     * therefore arrives that much weaker than a phone's.
+     */
+    public static final double VOICE_PROCESSING_DB = 20;
+
+    /**
+     * The browser hears every tone of {@code expectedHz} (none more than 12 dB, plus
+     * {@link #VOICE_PROCESSING_DB} since some come from browsers, below the loudest) and its own
+     * {@code ownHz} at least 20 dB below the weakest; the phones' {@link ToneAssertions} thresholds
+     * otherwise. Skipped with a note when the page plays no media element.
      */
     public void assertHearsTones(double[] expectedHz, double ownHz) {
         double[] all = Arrays.copyOf(expectedHz, expectedHz.length + 1);
@@ -189,7 +198,8 @@ public final class RoomPage {
             weakest = Math.min(weakest, db[i]);
         }
         for (int i = 0; i < expectedHz.length; i++) {
-            assertTrue(db[i] >= loudest - ToneAssertions.HEARD_WITHIN_DB, expectedHz[i] + " Hz missing; " + facts);
+            assertTrue(db[i] >= loudest - ToneAssertions.HEARD_WITHIN_DB - VOICE_PROCESSING_DB,
+                    expectedHz[i] + " Hz missing; " + facts);
         }
         assertTrue(loudest > RemoteAudioProbe.SILENCE_DB, "silence; " + facts);
         assertTrue(db[expectedHz.length] <= weakest - ToneAssertions.NOT_HEARD_DB,
