@@ -48,8 +48,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * browser) never runs; {@link #seleniumManagerRuns()} proves it.
  */
 public final class Browser implements AutoCloseable {
-    /** Sample rate of the fake-mic WAV: what WebRTC captures at anyway, so no resampling in Chromium. */
-    static final int TONE_RATE = 48000;
     /** Length of the fake-mic WAV; Chromium loops it. */
     static final int TONE_SECONDS = 10;
 
@@ -93,7 +91,8 @@ public final class Browser implements AutoCloseable {
         this.consoleLog = dir.resolve("console.log");
         Files.writeString(consoleLog, "");
         this.userDataDir = Files.createTempDirectory("passerelle-chromium-");
-        Path tone = b.toneHz > 0 ? toneWav(dir.resolve("mic-" + b.toneHz + "hz.wav"), b.toneHz) : null;
+        Path tone = b.toneHz > 0
+                ? ToneFiles.pcm48kWav(dir.resolve("mic-" + b.toneHz + "hz.wav"), b.toneHz, TONE_SECONDS) : null;
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
@@ -156,23 +155,6 @@ public final class Browser implements AutoCloseable {
 
     public static Builder builder(String name, Path workRoot) {
         return new Builder(name, workRoot);
-    }
-
-    /** A sine at {@code hz} as 48 kHz mono 16-bit WAV, half scale, made with sox. */
-    static Path toneWav(Path file, int hz) throws IOException {
-        Path sox = RequiredTool.SOX.require();
-        Process p = new ProcessBuilder(sox.toString(), "-n", "-r", Integer.toString(TONE_RATE), "-c", "1", "-b", "16",
-                file.toString(), "synth", Integer.toString(TONE_SECONDS), "sine", Integer.toString(hz), "vol", "0.5")
-                .redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(file)) {
-                fail("sox could not write " + file + ": " + new String(p.getInputStream().readAllBytes()));
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        return file;
     }
 
     public String name() {
