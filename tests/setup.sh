@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers the end-to-end tests talk to. Idempotent: installs only what is missing.
-# Add new peers as one "ensure_*" step each (chromium and a LiveKit server come later).
+# Add new peers as one "ensure_*" step each (a LiveKit server comes later).
 set -euo pipefail
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -61,11 +61,20 @@ ensure_sip_peers() {
     ensure_command sox
 }
 
-# Later: ensure_browser (chromium), ensure_livekit (LiveKit server from its Go module).
+ensure_browser() {
+    # chromium: headless browser with fake media devices (room page end-to-end tests);
+    # chromium-driver: the matching chromedriver, so Selenium never downloads one.
+    ensure_debs chromium chromium-driver
+    ensure_command chromium
+    ensure_command chromedriver
+}
+
+# Later: ensure_livekit (LiveKit server from its Go module).
 
 main() {
     say "checking test peers"
     ensure_sip_peers
+    ensure_browser
     say "done"
 }
 

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 /** An external program the end-to-end tests run; a missing one fails the test (never skips it). */
 public enum RequiredTool {
     BARESIP("baresip", "baresip"),
+    CHROMIUM("chromium", "chromium"),
+    CHROMEDRIVER("chromedriver", "chromium-driver"),
     SIPP("sipp", "sip-tester"),
     SOX("sox", "sox");
 

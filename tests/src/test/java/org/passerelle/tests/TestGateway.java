@@ -40,6 +40,16 @@ public final class TestGateway implements AutoCloseable {
         return "sip:" + room + "@127.0.0.1:" + sipPort;
     }
 
+    /** The room page a browser opens to join {@code room}. */
+    public String roomPageUrl(String room) {
+        return "http://127.0.0.1:" + gateway.httpPort() + "/rooms/" + room;
+    }
+
+    /** The signalling WebSocket (docs/signalling.md). */
+    public java.net.URI signallingUri() {
+        return java.net.URI.create("ws://127.0.0.1:" + gateway.httpPort() + "/ws");
+    }
+
     public void awaitParticipants(String room, int count, Duration timeout) {
         Await.until(() -> gateway.participantCount(room) == count, timeout,
                 () -> "room '" + room + "' should have " + count + " participants, has "
