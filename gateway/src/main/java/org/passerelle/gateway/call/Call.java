@@ -1,9 +1,9 @@
 package org.passerelle.gateway.call;
 
 import java.time.Instant;
+import org.passerelle.gateway.ivr.IvrSession;
 import org.passerelle.gateway.media.AudioParticipant;
 import org.passerelle.gateway.room.RoomLimitException;
-import org.passerelle.gateway.room.RoomRegistry;
 import org.passerelle.sip.SipLeg;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.slf4j.Logger;
@@ -11,38 +11,42 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One inbound call, from the dial plan's decision to its end: it listens to its SIP leg and puts
- * the caller in the room once the call is established. Signalling events arrive on the leg's
- * serial executor, so state needs no lock; RTP arrives on the network thread and goes straight
- * to the media participant.
+ * One inbound call, from the dial plan's decision to its end: it listens to its SIP leg, and once
+ * the call is established puts the caller in the room, or first through the IVR (PIN, message).
+ * Signalling events arrive on the leg's serial executor, so state needs no lock; RTP arrives on
+ * the network thread and goes straight to the media participant.
  */
-public final class Call implements SipLeg.Listener {
+public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
 
     private final SipLeg leg;
-    private final String roomName;
-    private final RoomRegistry rooms;
+    private final CallPlan plan;
+    private final CallServices services;
     private final CallRegistry registry;
     private final Instant started = Instant.now();
     private volatile CallState state = CallState.ROUTING;
     private volatile AudioParticipant media;
+    private volatile String roomName;
+    private IvrSession ivr;
     private volatile EndReason endReason;
 
-    Call(SipLeg leg, String roomName, RoomRegistry rooms, CallRegistry registry) {
+    Call(SipLeg leg, CallPlan plan, CallServices services, CallRegistry registry) {
         this.leg = leg;
-        this.roomName = roomName;
-        this.rooms = rooms;
+        this.plan = plan;
+        this.services = services;
         this.registry = registry;
+        this.roomName = plan instanceof CallPlan.Join j ? j.room() : null;
     }
 
     public String id() { return leg.callId(); }
+    /** The room the caller is in or heading to; null while the IVR has not opened one. */
     public String roomName() { return roomName; }
     public CallState state() { return state; }
     public EndReason endReason() { return endReason; }
     public Instant started() { return started; }
     public String caller() { return leg.fromUser(); }
 
-    /** The dial plan said join: ring and answer. */
+    /** The dial plan accepted the call: ring and answer. */
     void accept() {
         if (!transition(CallState.Event.ACCEPTED)) return;
         leg.ringing();
@@ -52,21 +56,71 @@ public final class Call implements SipLeg.Listener {
     @Override
     public void onEstablished() {
         withCallId(() -> {
-            if (!transition(CallState.Event.ESTABLISHED)) return;
             AudioParticipant p = AudioParticipant.forSipLeg(leg);
-            media = p;
-            try {
-                rooms.join(roomName, p);
-            } catch (RoomLimitException e) {
-                // The room filled between our 200 OK and the ACK: nothing better than hanging up.
-                log.info("cannot join: {}", e.getMessage());
-                endReason = EndReason.ROOM_FULL;
-                leg.hangup();
-                return;
+            switch (plan) {
+                case CallPlan.Join j -> {
+                    if (!transition(CallState.Event.ESTABLISHED)) return;
+                    media = p;
+                    enterRoom(j.room());
+                }
+                case CallPlan.Pin pin -> {
+                    if (!transition(CallState.Event.IVR_STARTED)) return;
+                    media = p;
+                    ivr = newIvr(p, pin.ask().language());
+                    String source = leg.remoteSignallingAddress().getAddress().getHostAddress();
+                    ivr.askPin(pin.ask(), pin.directory(), services.pinLockout(), services.digitTimeout(),
+                            "caller:" + leg.fromUser(), "source:" + source);
+                }
+                case CallPlan.Message m -> {
+                    if (!transition(CallState.Event.IVR_STARTED)) return;
+                    media = p;
+                    ivr = newIvr(p, m.language());
+                    ivr.playMessage(m.prompt());
+                }
             }
-            log.info("call up: {} in room {} with {}", leg.fromUser(), roomName, leg.codec());
         });
     }
+
+    private IvrSession newIvr(AudioParticipant p, String language) {
+        return new IvrSession(leg.callId(), p, services.prompts(), language, services.clock(), leg.executor(), this);
+    }
+
+    /** Puts the caller's media in the room; hangs up when the room is full. */
+    private void enterRoom(String room) {
+        roomName = room;
+        try {
+            services.rooms().join(room, media);
+        } catch (RoomLimitException e) {
+            // The room filled between the decision and now: nothing better than hanging up.
+            log.info("cannot join: {}", e.getMessage());
+            roomName = null;
+            endReason = EndReason.ROOM_FULL;
+            leg.hangup();
+            return;
+        }
+        log.info("call up: {} in room {} with {}", leg.fromUser(), room, leg.codec());
+    }
+
+    // ---- IvrSession.Outcome (on the call's executor) ----
+
+    @Override
+    public void join(String room) {
+        if (state != CallState.IN_IVR) return;
+        ivr.close();
+        if (!transition(CallState.Event.JOINED)) return;
+        log.info("PIN accepted: joining room {}", room);
+        enterRoom(room);
+    }
+
+    @Override
+    public void hangup(String reason) {
+        if (state == CallState.ENDED) return;
+        log.info("IVR ends the call: {}", reason);
+        endReason = EndReason.IVR_HANGUP;
+        leg.hangup();
+    }
+
+    // ---- SipLeg.Listener ----
 
     @Override
     public void onRtp(RtpPacket packet) {
@@ -80,7 +134,10 @@ public final class Call implements SipLeg.Listener {
 
     @Override
     public void onDtmf(char digit, int durationMs) {
-        withCallId(() -> log.info("DTMF {} ({} ms)", digit, durationMs));
+        withCallId(() -> {
+            log.debug("DTMF ({} ms)", durationMs); // digits may be a PIN: never logged
+            if (ivr != null && state == CallState.IN_IVR) ivr.outOfBandDigit(digit);
+        });
     }
 
     @Override
@@ -110,9 +167,10 @@ public final class Call implements SipLeg.Listener {
         CallState before = state;
         if (!transition(CallState.Event.ENDED)) return;
         if (endReason == null) endReason = reason;
+        if (ivr != null) ivr.close();
         AudioParticipant p = media;
-        if (before == CallState.IN_ROOM && p != null) {
-            rooms.leave(roomName, p);
+        if (p != null) {
+            if (before == CallState.IN_ROOM && roomName != null) services.rooms().leave(roomName, p);
             p.close();
         }
         registry.remove(this);

@@ -7,6 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.passerelle.dialplan.CallFacts;
 import org.passerelle.dialplan.Decision;
 import org.passerelle.dialplan.DialPlan;
+import org.passerelle.dialplan.Rule;
+import org.passerelle.gateway.config.Telephony;
+import org.passerelle.gateway.ivr.PinDirectory;
+import org.passerelle.sip.trunk.InboundTrunk;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.function.Supplier;
 import org.passerelle.gateway.room.RoomRegistry;
 import org.passerelle.sip.SipCallHandler;
 import org.passerelle.sip.SipLeg;
@@ -14,39 +21,82 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-/** Receives new SIP calls, asks the dial plan what to do, and keeps the calls in progress. */
+/**
+ * Receives new SIP calls, checks the trunk's numbers, asks the dial plan what to do, and keeps the
+ * calls in progress. The telephony config is read per call, so a reload applies to the next call
+ * and never touches calls in progress.
+ */
 public final class CallRegistry implements SipCallHandler {
     private static final Logger log = LoggerFactory.getLogger(CallRegistry.class);
 
-    private final DialPlan dialPlan;
+    private final Supplier<Telephony> telephony;
     private final RoomRegistry rooms;
+    private final CallServices services;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
 
+    public CallRegistry(Supplier<Telephony> telephony, CallServices services) {
+        this.telephony = telephony;
+        this.rooms = services.rooms();
+        this.services = services;
+    }
+
+    /** A registry with one fixed dial plan and no IVR services (tests, tools). */
     public CallRegistry(DialPlan dialPlan, RoomRegistry rooms) {
-        this.dialPlan = dialPlan;
-        this.rooms = rooms;
+        this(() -> new Telephony(List.of(), List.of(), true, dialPlan, Map.of(), Telephony.Ivr.defaults()),
+                new CallServices(rooms, null, null, null, Telephony.Ivr.defaults().digitTimeout()));
     }
 
     @Override
     public void onIncomingCall(SipLeg leg) {
         MDC.put("call", leg.callId());
         try {
-            CallFacts facts = new CallFacts(leg.requestUser(), leg.fromUser(), leg.fromDisplayName(),
-                    leg.remoteSignallingAddress().getAddress().getHostAddress(), Map.of());
-            Decision decision = dialPlan.route(facts);
-            log.info("INVITE from {} to {}: {}", facts.callerUser(), facts.calledUser(), decision);
-            switch (decision) {
-                case Decision.Reject r -> leg.reject(r.sipStatus(), r.reason());
-                case Decision.AskPin p -> leg.reject(480, "PIN entry not available yet");
-                case Decision.PlayMessage p -> leg.reject(480, "Messages not available yet");
-                case Decision.JoinRoom j -> {
-                    if (refusedByLimits(leg, j.room())) return;
-                    Call call = new Call(leg, j.room(), rooms, this);
-                    calls.put(leg.callId(), call);
-                    leg.setListener(call);
-                    call.accept();
+            Telephony t = telephony.get();
+            DialPlan plan = t.dialPlan();
+            if (!servesNumber(t, leg.trunk(), plan.normalize(leg.requestUser()))) {
+                log.info("INVITE through trunk {} to a number it does not serve: 404", leg.trunk());
+                leg.reject(404, "Not Found");
+                return;
+            }
+            Map<String, String> headers = new HashMap<>();
+            for (Rule r : plan.rules()) {
+                for (String name : r.match().headers().keySet()) {
+                    String v = leg.header(name);
+                    if (v != null) headers.put(name.toLowerCase(Locale.ROOT), v);
                 }
             }
+            CallFacts facts = new CallFacts(leg.requestUser(), leg.fromUser(), leg.fromDisplayName(),
+                    leg.remoteSignallingAddress().getAddress().getHostAddress(), headers, leg.trunk());
+            Decision decision = plan.route(facts);
+            log.info("INVITE from {} to {}{}: {}", facts.callerUser(), facts.calledUser(),
+                    facts.trunk() != null ? " via trunk " + facts.trunk() : "", decision);
+            CallPlan callPlan = switch (decision) {
+                case Decision.Reject r -> {
+                    leg.reject(r.sipStatus(), r.reason());
+                    yield null;
+                }
+                case Decision.JoinRoom j -> refusedByLimits(leg, j.room()) ? null : new CallPlan.Join(j.room());
+                case Decision.AskPin p -> {
+                    PinDirectory dir = t.pins().get(p.directory());
+                    if (dir == null || services.prompts() == null) {
+                        log.error("PIN directory {} is not configured: 503", p.directory());
+                        leg.reject(503, "Service Unavailable");
+                        yield null;
+                    }
+                    yield new CallPlan.Pin(p, dir);
+                }
+                case Decision.PlayMessage m -> {
+                    if (services.prompts() == null) {
+                        leg.reject(503, "Service Unavailable");
+                        yield null;
+                    }
+                    yield new CallPlan.Message(m.prompt(), m.language());
+                }
+            };
+            if (callPlan == null) return;
+            Call call = new Call(leg, callPlan, services, this);
+            calls.put(leg.callId(), call);
+            leg.setListener(call);
+            call.accept();
         } finally {
             MDC.remove("call");
         }
@@ -68,6 +118,20 @@ public final class CallRegistry implements SipCallHandler {
                 log.info("too many rooms open ({}): 503", rooms.limits().maxRooms());
                 leg.reject(503, "Too many rooms");
             }
+        }
+        return true;
+    }
+
+    /** A trunk that lists its numbers (DIDs) only takes calls to them. */
+    private static boolean servesNumber(Telephony t, String trunk, String called) {
+        if (trunk == null) return true;
+        for (InboundTrunk it : t.inbound()) {
+            if (!it.name().equals(trunk)) continue;
+            if (it.numbers().isEmpty()) return true;
+            for (String n : it.numbers()) {
+                if (t.dialPlan().normalize(n).equals(called)) return true;
+            }
+            return false;
         }
         return true;
     }

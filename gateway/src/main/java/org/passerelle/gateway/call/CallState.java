@@ -9,29 +9,37 @@ public enum CallState {
     ROUTING,
     /** Accepted by the dial plan; 180 and 200 sent, waiting for the ACK. */
     ANSWERING,
-    /** ACK received: the caller is in the room. */
+    /** ACK received; the caller talks to the gateway (PIN entry, a message). */
+    IN_IVR,
+    /** The caller is in the room. */
     IN_ROOM,
     /** Over; the end reason is recorded. */
     ENDED;
 
     /** What happens to a call. */
-    public enum Event { ACCEPTED, ESTABLISHED, ENDED }
+    public enum Event {
+        ACCEPTED,
+        /** ACK received for a call that goes straight to its room. */
+        ESTABLISHED,
+        /** ACK received for a call that first talks to the IVR. */
+        IVR_STARTED,
+        /** The IVR let the caller into a room. */
+        JOINED,
+        ENDED
+    }
 
     /** The next state, or null when the event is not legal in this state. */
     public CallState on(Event e) {
+        if (e == Event.ENDED) return this == ENDED ? null : ENDED;
         return switch (this) {
-            case ROUTING -> switch (e) {
-                case ACCEPTED -> ANSWERING;
-                case ENDED -> ENDED;
-                case ESTABLISHED -> null;
-            };
+            case ROUTING -> e == Event.ACCEPTED ? ANSWERING : null;
             case ANSWERING -> switch (e) {
                 case ESTABLISHED -> IN_ROOM;
-                case ENDED -> ENDED;
-                case ACCEPTED -> null;
+                case IVR_STARTED -> IN_IVR;
+                default -> null;
             };
-            case IN_ROOM -> e == Event.ENDED ? ENDED : null;
-            case ENDED -> null;
+            case IN_IVR -> e == Event.JOINED ? IN_ROOM : null;
+            case IN_ROOM, ENDED -> null;
         };
     }
 }

@@ -29,6 +29,21 @@ public final class Room {
         this.name = name;
     }
 
+    /** A room outside the registry (an IVR's private room): not listed, not limited, no observers. */
+    public static Room detached(String name) {
+        return new Room(name);
+    }
+
+    /** Adds a member to a {@link #detached} room. */
+    public void addMember(Participant p) {
+        add(p);
+    }
+
+    /** Removes a member from a {@link #detached} room; true when it was one. */
+    public boolean removeMember(Participant p) {
+        return remove(p);
+    }
+
     public String name() { return name; }
 
     public int size() { return members.size(); }
