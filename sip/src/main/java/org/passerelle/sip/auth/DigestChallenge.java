@@ -12,8 +12,14 @@ public final class DigestChallenge {
      * first one it supports), each with qop="auth" and, after a stale nonce, stale=true (§3.3).
      */
     public static List<String> headerValues(String realm, String nonce, boolean stale) {
-        List<String> out = new ArrayList<>(2);
-        for (DigestAlgorithm a : DigestAlgorithm.values()) {
+        return headerValues(List.of(DigestAlgorithm.values()), realm, nonce, stale);
+    }
+
+    /** The same with the algorithms given, in that order. */
+    public static List<String> headerValues(List<DigestAlgorithm> algorithms, String realm, String nonce,
+                                            boolean stale) {
+        List<String> out = new ArrayList<>(algorithms.size());
+        for (DigestAlgorithm a : algorithms) {
             out.add("Digest realm=\"" + realm + "\", nonce=\"" + nonce + "\", algorithm=" + a.token()
                     + ", qop=\"auth\"" + (stale ? ", stale=true" : ""));
         }
