@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 final class DtmfInfo {
     /** What we accept, for the Accept header of a 415 (RFC 3261 §21.4.13). */
-    static final String ACCEPT = "application/dtmf-relay, application/dtmf";
+    static final java.util.List<String> ACCEPT = java.util.List.of("application/dtmf-relay", "application/dtmf");
     /** application/dtmf carries no duration; a typical key press. */
     static final int DEFAULT_DURATION_MS = 100;
     private static final int MAX_DURATION_MS = 60_000;

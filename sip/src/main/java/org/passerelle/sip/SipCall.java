@@ -397,7 +397,12 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             Response r = responseTo(request, status);
             if (r != null) {
                 try {
-                    if (status == Response.UNSUPPORTED_MEDIA_TYPE) r.addHeader(server.header("Accept", DtmfInfo.ACCEPT));
+                    if (status == Response.UNSUPPORTED_MEDIA_TYPE) {
+                        for (String type : DtmfInfo.ACCEPT) {
+                            String[] t = type.split("/");
+                            r.addHeader(server.headerFactory.createAcceptHeader(t[0], t[1]));
+                        }
+                    }
                 } catch (java.text.ParseException ignored) {
                     // The status says enough.
                 }
