@@ -12,14 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.passerelle.sip.auth.DigestAlgorithm;
 import org.passerelle.sip.trunk.Credentials;
 import org.passerelle.sip.trunk.InboundTrunk;
 import org.passerelle.transcoder.NanoClock;
 
 /**
- * Inbound trunks over real UDP with raw SIP text: source classification, digest challenge and
- * response, lockout, per-trunk limits, and DTMF by INFO. Phones bind other loopback addresses
+ * Inbound trunks over real sockets with raw SIP text: source classification, digest challenge and
+ * response (UDP and TCP), lockout, per-trunk limits, and DTMF by INFO. Phones bind other loopback addresses
  * (127.0.0.2, ...) to be different sources.
  */
 class TrunkGateTest {
@@ -136,10 +138,11 @@ class TrunkGateTest {
         }
     }
 
-    @Test
-    void digestChallengeThenCallThroughTheTrunk() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "tcp"})
+    void digestChallengeThenCallThroughTheTrunk(String transport) throws Exception {
         start(false, secure("127.0.0.1/32"));
-        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+        try (RawSipPhone phone = new RawSipPhone(transport, port)) {
             String ruri = ruri("+33142000000");
             List<String> challenges = challenged(phone, ruri, 1);
             // RFC 8760 §2.4: SHA-256 first, then MD5, both with qop="auth", not stale.
