@@ -33,7 +33,7 @@ final class RequestRouter implements SipListenerExt {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
     /** Methods we know but do not serve: 405 with Allow (RFC 3261 §8.2.1). */
     private static final Set<String> KNOWN_NOT_SERVED = Set.of("REGISTER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER",
-            "PUBLISH", "UPDATE", "PRACK", "INFO");
+            "PUBLISH", "UPDATE", "PRACK");
     /** Option tags we support in Require (none yet). */
     private static final Set<String> SUPPORTED = Set.of();
     /** Seconds a caller should wait before retrying when we are full (RFC 3261 §21.5.4). */
@@ -98,6 +98,7 @@ final class RequestRouter implements SipListenerExt {
                     }
                 }
                 case Request.OPTIONS -> options(event);
+                case Request.INFO -> info(event, callId);
                 default -> {
                     Response r = server.response(KNOWN_NOT_SERVED.contains(request.getMethod().toUpperCase(Locale.ROOT))
                             ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED, request);
@@ -134,6 +135,9 @@ final class RequestRouter implements SipListenerExt {
             LOG.debug("INVITE for existing call ignored");
             return;
         }
+        // Source address, trunk, digest and lockout first: refused INVITEs learn nothing more.
+        TrunkGate.Admitted admitted = server.trunkGate.check(event);
+        if (admitted == null) return;
         java.util.List<String> unsupported = unsupportedRequire(request);
         if (!unsupported.isEmpty()) {
             // RFC 3261 §8.2.2.3: 420 Bad Extension listing what we do not support.
@@ -148,6 +152,15 @@ final class RequestRouter implements SipListenerExt {
             r.addHeader(server.headerFactory.createRetryAfterHeader(RETRY_AFTER));
             server.provider.sendResponse(r);
             LOG.info("INVITE refused: {} calls in progress", server.config.maxCalls());
+            return;
+        }
+        String trunk = admitted.trunk() == null ? null : admitted.trunk().name();
+        if (trunk != null && !server.trunkGate.trunks.tryAcquire(admitted.trunk())) {
+            server.releaseCallSlot();
+            Response r = server.response(Response.SERVICE_UNAVAILABLE, request);
+            r.addHeader(server.headerFactory.createRetryAfterHeader(RETRY_AFTER));
+            server.provider.sendResponse(r);
+            LOG.info("INVITE refused: trunk {} has its {} calls", trunk, admitted.trunk().maxCalls());
             return;
         }
         boolean registered = false;
@@ -187,7 +200,7 @@ final class RequestRouter implements SipListenerExt {
             SipCall call;
             try {
                 call = SipCall.create(server, st, request,
-                        offer instanceof Negotiation.Accepted a ? a.plan() : null);
+                        offer instanceof Negotiation.Accepted a ? a.plan() : null, trunk);
             } catch (IOException e) {
                 LOG.warn("INVITE refused, no RTP port: {}", e.getMessage());
                 Response r = server.response(Response.SERVICE_UNAVAILABLE, request);
@@ -197,10 +210,27 @@ final class RequestRouter implements SipListenerExt {
             }
             server.register(call);
             registered = true;
-            LOG.info("INVITE from {} to {} via {}", call.fromUser(), call.requestUser(), SipServer.transportOf(request));
+            LOG.info("INVITE from {} to {} via {}{}", call.fromUser(), call.requestUser(), SipServer.transportOf(request),
+                    trunk == null ? "" : " on trunk " + trunk);
             call.start();
         } finally {
-            if (!registered) server.releaseCallSlot();
+            if (!registered) {
+                server.releaseCallSlot();
+                if (trunk != null) server.trunkGate.trunks.release(trunk);
+            }
+        }
+    }
+
+    /** INFO: DTMF inside a dialog (RFC 6086 legacy usage); outside one, 481 (RFC 3261 §12.2.2). */
+    private void info(RequestEvent event, String callId) throws Exception {
+        ToHeader to = (ToHeader) event.getRequest().getHeader(ToHeader.NAME);
+        ServerTransaction st = transaction(event);
+        if (st == null) return;
+        SipCall call = server.call(callId);
+        if (to == null || to.getTag() == null || call == null) {
+            respond(st, event, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+        } else {
+            call.onInfo(st, event.getRequest());
         }
     }
 

@@ -54,6 +54,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     private final RtpPacketPool pool = new RtpPacketPool(POOL_SIZE);
     private final CountDownLatch ended = new CountDownLatch(1);
     private final String advertised;
+    /** The inbound trunk the INVITE came through, or null for a direct call. */
+    private final String trunk;
 
     // Owned by the executor.
     private CallState state = CallState.INCOMING;
@@ -68,8 +70,10 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     private volatile MediaPlan plan;
     private volatile boolean held;
 
-    private SipCall(SipServer server, ServerTransaction st, Request invite, MediaPlan offerPlan) throws IOException {
+    private SipCall(SipServer server, ServerTransaction st, Request invite, MediaPlan offerPlan, String trunk)
+            throws IOException {
         this.server = server;
+        this.trunk = trunk;
         this.inviteTransaction = st;
         this.invite = invite;
         this.callId = ((javax.sip.header.CallIdHeader) invite.getHeader("Call-ID")).getCallId();
@@ -85,7 +89,13 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     static SipCall create(SipServer server, ServerTransaction st, Request invite, MediaPlan offerPlan)
             throws IOException {
-        return new SipCall(server, st, invite, offerPlan);
+        return new SipCall(server, st, invite, offerPlan, null);
+    }
+
+    /** A call that came through {@code trunk} (null: a direct call). */
+    static SipCall create(SipServer server, ServerTransaction st, Request invite, MediaPlan offerPlan, String trunk)
+            throws IOException {
+        return new SipCall(server, st, invite, offerPlan, trunk);
     }
 
     /** Hands the call to the application. */
@@ -135,6 +145,16 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
         InetAddress a = m.getPeerPacketSourceAddress() != null ? m.getPeerPacketSourceAddress() : m.getRemoteAddress();
         int port = m.getPeerPacketSourcePort() > 0 ? m.getPeerPacketSourcePort() : m.getRemotePort();
         return a == null ? null : new InetSocketAddress(a, port);
+    }
+
+    @Override public String trunk() { return trunk; }
+
+    @Override
+    public String header(String name) {
+        javax.sip.header.Header h = invite.getHeader(name);
+        if (h == null) return null;
+        return h instanceof javax.sip.header.ExtensionHeader e ? e.getValue()
+                : h.toString().substring(h.toString().indexOf(':') + 1).trim();
     }
 
     @Override public Executor executor() { return executor; }
@@ -352,6 +372,49 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             transition(CallEvent.REINVITE);
             ackCseq = cseq(request);
             if (newPlan != null) applyPlan(newPlan, false);
+        });
+    }
+
+    /** INFO in our dialog: DTMF by application/dtmf-relay or application/dtmf. */
+    void onInfo(ServerTransaction st, Request request) {
+        run(() -> {
+            String toTag = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag();
+            if (state == CallState.TERMINATED || !localTag.equals(toTag)) {
+                Response r = responseTo(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+                if (r != null) send(st, r);
+                return;
+            }
+            ContentTypeHeader ct = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+            byte[] body = request.getRawContent();
+            DtmfInfo.Result result = DtmfInfo.parse(ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
+                    body == null ? null : new String(body, StandardCharsets.UTF_8));
+            int status = switch (result) {
+                case DtmfInfo.Digit d -> Response.OK;
+                case DtmfInfo.Empty e -> Response.OK;
+                case DtmfInfo.Unsupported u -> Response.UNSUPPORTED_MEDIA_TYPE;
+                case DtmfInfo.Malformed m -> Response.BAD_REQUEST;
+            };
+            Response r = responseTo(request, status);
+            if (r != null) {
+                try {
+                    if (status == Response.UNSUPPORTED_MEDIA_TYPE) {
+                        for (String type : DtmfInfo.ACCEPT) {
+                            String[] t = type.split("/");
+                            r.addHeader(server.headerFactory.createAcceptHeader(t[0], t[1]));
+                        }
+                    }
+                } catch (java.text.ParseException ignored) {
+                    // The status says enough.
+                }
+                send(st, r);
+            }
+            if (result instanceof DtmfInfo.Digit d) {
+                // The digit itself is not logged: it may be part of a PIN.
+                LOG.debug("DTMF key by INFO");
+                listener.onDtmf(d.digit(), d.durationMs());
+            } else if (!(result instanceof DtmfInfo.Empty)) {
+                LOG.info("INFO refused: {}", result);
+            }
         });
     }
 

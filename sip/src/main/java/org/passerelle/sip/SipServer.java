@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class SipServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
     /** Methods we serve (RFC 3261 §20.5 Allow). */
-    static final List<String> ALLOW = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS");
+    static final List<String> ALLOW = List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO");
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private enum Lifecycle { NEW, RUNNING, CLOSED }
@@ -51,6 +51,8 @@ public final class SipServer implements AutoCloseable {
     final NanoClock clock;
     final SdpNegotiator negotiator;
     final RtpPortAllocator rtpPorts;
+    /** Inbound trunks, digest auth and lockout for new INVITEs. */
+    final TrunkGate trunkGate;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     /** Calls and pending INVITEs; bounded by maxCalls. */
     private final AtomicInteger callSlots = new AtomicInteger();
@@ -79,11 +81,17 @@ public final class SipServer implements AutoCloseable {
 
     /** With an injected clock for RTP arrival times and the RTP timeout. */
     public SipServer(SipConfig config, SipCallHandler handler, NanoClock clock) {
+        this(config, handler, clock, java.time.Clock.systemUTC());
+    }
+
+    /** With an injected wall clock for digest nonces and the failed-attempt lockout. */
+    SipServer(SipConfig config, SipCallHandler handler, NanoClock clock, java.time.Clock wallClock) {
         this.config = config;
         this.handler = handler;
         this.clock = clock;
         this.negotiator = new SdpNegotiator(config.codecs());
         this.rtpPorts = new RtpPortAllocator(config.rtpPortMin(), config.rtpPortMax());
+        this.trunkGate = new TrunkGate(this, wallClock);
     }
 
     /** Opens the listening points and the RTP event loops. */
@@ -152,6 +160,21 @@ public final class SipServer implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Replaces the inbound trunks (config reload): new INVITEs use them, calls in progress are
+     * not touched and keep their trunk's call slots.
+     *
+     * @throws IllegalArgumentException when an allowed source is no IP or CIDR; nothing changes
+     */
+    public void replaceInboundTrunks(List<org.passerelle.sip.trunk.InboundTrunk> inbound, boolean directCalls) {
+        trunkGate.replace(inbound, directCalls);
+    }
+
+    /** Calls in progress through an inbound trunk. */
+    public int activeCalls(String trunk) {
+        return trunkGate.trunks.activeCalls(trunk);
+    }
+
     /** Calls in progress (including INVITEs not yet answered). */
     public int activeCalls() {
         return callSlots.get();
@@ -212,7 +235,10 @@ public final class SipServer implements AutoCloseable {
 
     /** Called once by a call that ended. */
     void ended(SipCall call) {
-        if (calls.remove(call.callId(), call)) releaseCallSlot();
+        if (calls.remove(call.callId(), call)) {
+            releaseCallSlot();
+            if (call.trunk() != null) trunkGate.trunks.release(call.trunk());
+        }
     }
 
     /** The address we advertise in Contact and SDP for a message that reached us. */

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes JAIN-SIP's message trace (gov.nist.javax.sip.SERVER_LOGGER) to SLF4J: every SIP message
- * in and out at TRACE on logger "org.passerelle.sip.messages".
+ * in and out at TRACE on logger "org.passerelle.sip.messages", with digest responses and DTMF
+ * INFO bodies masked ({@link TraceRedaction}).
  */
 public final class Slf4jServerLogger implements ServerLogger {
     private static final Logger LOG = LoggerFactory.getLogger("org.passerelle.sip.messages");
@@ -18,7 +19,10 @@ public final class Slf4jServerLogger implements ServerLogger {
 
     @Override
     public void logMessage(SIPMessage message, String from, String to, boolean sender, long time) {
-        if (LOG.isTraceEnabled()) LOG.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to, message);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to,
+                    TraceRedaction.redact(message.toString()));
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ final class RawSipPhone implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private final String transport;
+    private final String localAddress;
     private final InetSocketAddress server;
     private final DatagramSocket udp;
     private final Socket tcp;
@@ -36,15 +37,22 @@ final class RawSipPhone implements AutoCloseable {
     private final List<String> backlog = new ArrayList<>();
 
     RawSipPhone(String transport, int serverPort) throws IOException {
+        this(transport, serverPort, "127.0.0.1");
+    }
+
+    /** A phone on another loopback address (Linux routes all of 127.0.0.0/8 to lo). */
+    RawSipPhone(String transport, int serverPort, String localAddress) throws IOException {
         this.transport = transport.toUpperCase(Locale.ROOT);
         this.server = new InetSocketAddress("127.0.0.1", serverPort);
+        this.localAddress = localAddress;
         if (this.transport.equals("UDP")) {
-            udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            udp = new DatagramSocket(new InetSocketAddress(localAddress, 0));
             tcp = null;
             tcpIn = null;
         } else {
             udp = null;
             tcp = new Socket();
+            tcp.bind(new InetSocketAddress(localAddress, 0));
             tcp.connect(server, 2000);
             tcpIn = tcp.getInputStream();
         }
@@ -80,13 +88,13 @@ final class RawSipPhone implements AutoCloseable {
     String request(String method, String ruri, String toTag, int cseqNo, String extra, String contentType, String body) {
         String b = body == null ? "" : body;
         return method + " " + ruri + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/" + transport + " 127.0.0.1:" + localPort() + ";branch=" + branch() + ";rport\r\n"
+                + "Via: SIP/2.0/" + transport + " " + localAddress + ":" + localPort() + ";branch=" + branch() + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: \"Alice\" <sip:alice@127.0.0.1>;tag=" + fromTag + "\r\n"
                 + "To: <" + ruri + ">" + (toTag != null ? ";tag=" + toTag : "") + "\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: " + cseqNo + " " + method + "\r\n"
-                + "Contact: <sip:alice@127.0.0.1:" + localPort() + ";transport=" + transport.toLowerCase(Locale.ROOT) + ">\r\n"
+                + "Contact: <sip:alice@" + localAddress + ":" + localPort() + ";transport=" + transport.toLowerCase(Locale.ROOT) + ">\r\n"
                 + (extra == null ? "" : extra)
                 + (contentType != null ? "Content-Type: " + contentType + "\r\n" : "")
                 + "Content-Length: " + b.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + b;

@@ -12,6 +12,8 @@ final class RecordingHandler implements SipCallHandler {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     final BlockingQueue<RtpPacket> rtp = new LinkedBlockingQueue<>();
     final BlockingQueue<SipLeg.EndReason> ended = new LinkedBlockingQueue<>();
+    /** DTMF as "digit:durationMs". */
+    final BlockingQueue<String> dtmf = new LinkedBlockingQueue<>();
     volatile Consumer<SipLeg> onCall = leg -> {
         leg.ringing();
         leg.answer();
@@ -30,6 +32,8 @@ final class RecordingHandler implements SipCallHandler {
                 packet.release();
                 rtp.add(copy);
             }
+
+            @Override public void onDtmf(char digit, int durationMs) { dtmf.add(digit + ":" + durationMs); }
 
             @Override public void onHoldChanged(boolean held) { events.add(held ? "held" : "resumed"); }
 
