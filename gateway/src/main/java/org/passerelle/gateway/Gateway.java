@@ -4,7 +4,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.Set;
-import org.passerelle.dialplan.DialPlan;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+import org.passerelle.gateway.call.CallServices;
+import org.passerelle.gateway.config.Telephony;
+import org.passerelle.sip.auth.AttemptLimiter;
+import org.passerelle.transcoder.prompt.PromptLibrary;
 import org.passerelle.gateway.browser.BrowserSignalling;
 import org.passerelle.gateway.browser.WebRtcSessionFactory;
 import org.passerelle.gateway.call.CallRegistry;
@@ -33,12 +38,20 @@ public final class Gateway implements AutoCloseable {
     private final BrowserSignalling browsers;
     private final EventLoopGroup httpGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HttpServer http;
+    private final AtomicReference<Telephony> telephony;
+    private final AttemptLimiter pinLockout;
     private SipServer sip;
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
+        telephony = new AtomicReference<>(settings.telephony());
+        Telephony.Ivr ivr = settings.telephony().ivr();
+        pinLockout = new AttemptLimiter(ivr.lockFailures(), ivr.lockWindow(), ivr.lockDuration(),
+                AttemptLimiter.DEFAULT_MAX_KEYS, Clock.systemUTC());
         rooms = new RoomRegistry(clock::add, clock::remove, settings.roomLimits());
-        calls = new CallRegistry(DialPlan.builtIn(), rooms);
+        PromptLibrary prompts = new PromptLibrary(ivr.promptsDir());
+        calls = new CallRegistry(telephony::get, new CallServices(rooms, clock, prompts, pinLockout,
+                ivr.digitTimeout()));
         browsers = new BrowserSignalling(rooms, WebRtcSessionFactory.of(webRtcConfig(settings)),
                 settings.browserTimeout(), NanoClock.SYSTEM);
         http = new HttpServer(rooms, calls, browsers, StaticFiles.classpath("web/"));
@@ -73,7 +86,9 @@ public final class Gateway implements AutoCloseable {
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())
                 .withRtpTimeout(settings.rtpTimeout())
                 .withCodecs(settings.codecs())
-                .withPublicAddress(settings.publicAddress());
+                .withPublicAddress(settings.publicAddress())
+                .withTrunks(settings.telephony().inbound(), settings.telephony().outbound(),
+                        settings.telephony().directCalls());
         sip = new SipServer(sipConfig, calls);
         sip.start();
         http.start(httpGroup, settings.bindAddress(), settings.httpPort());

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * then the config file, then environment variables, then flags: the later one wins.
  */
 @Command(name = "passerelle", mixinStandardHelpOptions = true, version = "Passerelle 0.1.0",
-        description = "SIP to WebRTC gateway.", subcommands = {Main.Run.class})
+        description = "SIP to WebRTC gateway.", subcommands = {Main.Run.class, AdminCommands.ConfigCommand.class,
+        AdminCommands.DialPlanCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -74,7 +75,7 @@ public final class Main {
 
         private GatewaySettings settings() throws ConfigException {
             Path file = config != null ? config : pathEnv("PASSERELLE_CONFIG");
-            GatewaySettings s = GatewaySettings.from(file != null ? GatewayConfig.load(file) : GatewayConfig.defaults());
+            GatewaySettings s = GatewaySettings.from(file != null ? AdminCommands.loadChecked(file) : GatewayConfig.defaults());
             String b = pick(bind, "PASSERELLE_BIND");
             Integer sip = pickInt(sipPort, "PASSERELLE_SIP_PORT", "--sip-port");
             Integer http = pickInt(httpPort, "PASSERELLE_HTTP_PORT", "--http-port");
