@@ -7,6 +7,9 @@ import java.util.Set;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.passerelle.gateway.call.CallServices;
+import org.passerelle.gateway.config.ConfigException;
+import org.passerelle.gateway.config.ConfigWatcher;
+import org.passerelle.gateway.config.GatewayConfig;
 import org.passerelle.gateway.config.Telephony;
 import org.passerelle.sip.auth.AttemptLimiter;
 import org.passerelle.transcoder.prompt.PromptLibrary;
@@ -41,6 +44,7 @@ public final class Gateway implements AutoCloseable {
     private final AtomicReference<Telephony> telephony;
     private final AttemptLimiter pinLockout;
     private SipServer sip;
+    private ConfigWatcher watcher;
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
@@ -96,6 +100,43 @@ public final class Gateway implements AutoCloseable {
                 settings.sipPort(), settings.bindAddress(), http.port());
     }
 
+    /** Reloads the telephony config when {@code file} changes or on SIGHUP. */
+    public void watchConfig(java.nio.file.Path file) throws java.io.IOException {
+        watcher = new ConfigWatcher(file, () -> reload(file));
+    }
+
+    /**
+     * Applies a changed config file: trunks and the dial plan take effect for the next call;
+     * calls in progress keep what they started with. A broken file is refused whole, with every
+     * error logged, and the running config stays.
+     *
+     * @return whether the new file was applied
+     */
+    public synchronized boolean reload(java.nio.file.Path file) {
+        GatewayConfig c;
+        try {
+            c = AdminCommands.loadChecked(file);
+        } catch (ConfigException e) {
+            log.error("config refused, the running one stays: {}", e.getMessage());
+            return false;
+        }
+        Telephony t = c.telephony();
+        telephony.set(t);
+        sip.replaceInboundTrunks(t.inbound(), t.directCalls());
+        GatewaySettings next = GatewaySettings.from(c);
+        if (!next.withTelephony(settings.telephony()).equals(settings.withTelephony(settings.telephony()))
+                || !t.ivr().equals(settings.telephony().ivr()) || !t.outbound().equals(settings.telephony().outbound())) {
+            log.warn("{}: changes to listen addresses, ports, codecs, rooms, WebRTC, outbound trunks or the IVR "
+                    + "take effect after a restart", file);
+        }
+        log.info("config reloaded from {}: {} inbound trunks, {} dial-plan rules, {} PIN directories", file,
+                t.inbound().size(), t.dialPlan().rules().size(), t.pins().size());
+        return true;
+    }
+
+    /** The telephony config in force (the last good file). */
+    public Telephony telephony() { return telephony.get(); }
+
     public int sipPort() { return settings.sipPort(); }
 
     public int httpPort() { return http.port(); }
@@ -111,6 +152,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watcher != null) watcher.close();
         calls.hangupAll();
         browsers.close();
         if (sip != null) {

@@ -64,6 +64,8 @@ public final class Main {
                 return 2;
             }
             Gateway gateway = Gateway.start(settings);
+            Path file = config != null ? config : Run.pathEnv("PASSERELLE_CONFIG");
+            if (file != null) gateway.watchConfig(file);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.close();
