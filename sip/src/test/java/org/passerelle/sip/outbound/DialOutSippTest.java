@@ -77,6 +77,28 @@ class DialOutSippTest {
     }
 
     @Test
+    void earlyMediaFlowsBeforeTheAnswer() throws Exception {
+        try (SippUas sipp = new SippUas(dir, "uas-early.xml", true)) {
+            RecordingCallListener l = new RecordingCallListener();
+            OutboundCall call = server.dial(trunk(sipp, null), "+33142000000", null, null, l);
+            assertEquals("early", l.events.poll(10, TimeUnit.SECONDS), sipp::transcript);
+            assertEquals(AudioCodec.PCMU, call.codec());
+            for (int i = 0; i < 20; i++) {
+                RtpPacket p = call.packetPool().acquire();
+                java.util.Arrays.fill(p.buffer(), RtpPacket.FIXED_HEADER, RtpPacket.FIXED_HEADER + 160, (byte) 0xff);
+                call.sendAudio(p, 160, 160);
+            }
+            // Echoed back while the 200 is still 1.5 s away.
+            assertTrue(l.tenPackets.await(1, TimeUnit.SECONDS), () -> "RTP received: " + l.rtpPackets.get());
+            assertTrue(l.events.isEmpty(), () -> "before the answer: " + l.events);
+            assertEquals("answered", l.events.poll(10, TimeUnit.SECONDS), sipp::transcript);
+            call.hangup();
+            assertEquals(DialResult.Outcome.ANSWERED, l.ended.get(10, TimeUnit.SECONDS).outcome());
+            assertEquals(0, sipp.awaitExit(20), sipp::transcript);
+        }
+    }
+
+    @Test
     void busyIsReportedWithItsCode() throws Exception {
         try (SippUas sipp = new SippUas(dir, "uas-busy.xml", false)) {
             RecordingCallListener l = new RecordingCallListener();
