@@ -73,6 +73,8 @@ final class RequestRouter implements SipListenerExt {
                 if (!Request.ACK.equals(request.getMethod())) reply(event, Response.MESSAGE_TOO_LARGE);
                 return;
             }
+            // Requests in the dialog of one of our dial-outs (BYE, re-INVITE, ACK).
+            if (server.outbound != null && server.outbound.onRequest(event)) return;
             switch (request.getMethod().toUpperCase(Locale.ROOT)) {
                 case Request.INVITE -> invite(event, callId);
                 case Request.ACK -> {
@@ -319,12 +321,14 @@ final class RequestRouter implements SipListenerExt {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        // Responses to our BYEs: nothing to do whatever they say, the call is already over.
+        // Registrations and dial-outs; responses to the BYEs of inbound calls need nothing.
+        if (server.outbound != null) server.outbound.onResponse(event);
     }
 
     @Override
     public void processTimeout(TimeoutEvent event) {
         LOG.debug("transaction timeout ({})", event.getTimeout());
+        if (server.outbound != null) server.outbound.onTimeout(event);
     }
 
     @Override

@@ -21,6 +21,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.passerelle.sip.rtp.RtpLeg;
+import org.passerelle.sip.sdp.LocalDescription;
 import org.passerelle.sip.sdp.LocalMedia;
 import org.passerelle.sip.sdp.MediaDirection;
 import org.passerelle.sip.sdp.MediaPlan;
@@ -63,8 +64,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     private boolean awaitingAnswer;
     /** CSeq of the INVITE whose 200 waits for its ACK; the ACK carries the same number (§17.1.1.3). */
     private long ackCseq = -1;
-    private LocalMedia local;
-    private String lastLocalSdp;
+    private final LocalDescription local;
 
     private volatile Listener listener = NO_LISTENER;
     private volatile MediaPlan plan;
@@ -82,7 +82,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
         this.rtp = RtpLeg.open(server.rtpGroup, server.rtpBindAddress, server.rtpPorts, server.clock,
                 server.config.rtpTimeout(), pool, this);
         long sessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
-        this.local = new LocalMedia(advertised, rtp.localPort(), sessionId, sessionId);
+        this.local = new LocalDescription(new LocalMedia(advertised, rtp.localPort(), sessionId, sessionId));
         this.plan = offerPlan;
         this.held = offerPlan != null && offerPlan.held();
     }
@@ -509,22 +509,9 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
         }
     }
 
-    /**
-     * Our SDP with the o= version bumped only when the description changed (RFC 3264 §8: same
-     * version for the same SDP, +1 for any change).
-     */
+    /** Our SDP, its o= version bumped only when the description changed (RFC 3264 §8). */
     private String localSdp(java.util.function.Function<LocalMedia, String> build) {
-        String sdp = build.apply(local);
-        if (lastLocalSdp != null && !withoutOrigin(sdp).equals(withoutOrigin(lastLocalSdp))) {
-            local = local.withVersion(local.sessionVersion() + 1);
-            sdp = build.apply(local);
-        }
-        lastLocalSdp = sdp;
-        return sdp;
-    }
-
-    static String withoutOrigin(String sdp) {
-        return sdp.replaceAll("(?m)^o=.*\\R", "");
+        return local.next(build);
     }
 
     private static long cseq(Request r) {

@@ -28,7 +28,13 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.passerelle.sip.outbound.Backoff;
+import org.passerelle.sip.outbound.Outbound;
+import org.passerelle.sip.outbound.OutboundCall;
+import org.passerelle.sip.outbound.OutboundContext;
+import org.passerelle.sip.outbound.RegistrationStatus;
 import org.passerelle.sip.rtp.RtpPortAllocator;
+import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.sip.sdp.SdpNegotiator;
 import org.passerelle.transcoder.NanoClock;
 import org.slf4j.Logger;
@@ -74,6 +80,8 @@ public final class SipServer implements AutoCloseable {
     EventLoopGroup rtpGroup;
     ExecutorService callThreads;
     InetAddress rtpBindAddress;
+    /** Registrations and dial-outs; null until started. */
+    volatile Outbound outbound;
 
     public SipServer(SipConfig config, SipCallHandler handler) {
         this(config, handler, NanoClock.SYSTEM);
@@ -120,8 +128,12 @@ public final class SipServer implements AutoCloseable {
             rtpGroup = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
                     NioIoHandler.newFactory());
             callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sip-call-", 0).factory());
+            outbound = new Outbound(new OutboundContext(config, provider, messageFactory, headerFactory,
+                    addressFactory, rtpGroup, callThreads, rtpBindAddress, rtpPorts, negotiator, clock,
+                    java.time.Clock.systemUTC()), Backoff.DEFAULT);
             stack.start();
             lifecycle = Lifecycle.RUNNING;
+            outbound.startRegistrations();
             LOG.info("SIP listening on {}:{} {}", config.bindAddress(), config.port(), config.transports());
         } catch (Exception e) {
             closeResources();
@@ -180,6 +192,41 @@ public final class SipServer implements AutoCloseable {
         return callSlots.get();
     }
 
+    // ---- client side: registrations and dial-out (org.passerelle.sip.outbound) ----
+
+    /** Registration status of every outbound trunk with register=true, in configuration order. */
+    public List<RegistrationStatus> registrations() {
+        Outbound o = outbound;
+        return o == null ? List.of() : o.registrations();
+    }
+
+    /** {@link #dial(OutboundTrunk, String, String, String, java.time.Duration, OutboundCall.Listener)} ringing 60 s. */
+    public OutboundCall dial(OutboundTrunk trunk, String target, String callerId, String displayName,
+                             OutboundCall.Listener listener) throws IOException {
+        return dial(trunk, target, callerId, displayName, Outbound.DEFAULT_RING_TIMEOUT, listener);
+    }
+
+    /**
+     * Calls {@code target} (a number, written per the trunk's numberFormat, or a sip: URI) through
+     * {@code trunk}. The call counts against maxCalls; IOException when full, not running or no RTP
+     * port is free; IllegalArgumentException for a malformed target. {@code callerId} null: the
+     * trunk's.
+     */
+    public OutboundCall dial(OutboundTrunk trunk, String target, String callerId, String displayName,
+                             java.time.Duration ringTimeout, OutboundCall.Listener listener) throws IOException {
+        Outbound o = outbound;
+        if (o == null || !running()) throw new IOException("SIP server not running");
+        if (!reserveCallSlot()) throw new IOException(config.maxCalls() + " calls in progress");
+        boolean started = false;
+        try {
+            OutboundCall call = o.dial(trunk, target, callerId, displayName, ringTimeout, listener, this::releaseCallSlot);
+            started = true;
+            return call;
+        } finally {
+            if (!started) releaseCallSlot();
+        }
+    }
+
     /** Ends every call (BYE, or 503 before answer) and stops listening. */
     @Override
     public void close() {
@@ -187,6 +234,7 @@ public final class SipServer implements AutoCloseable {
             if (lifecycle == Lifecycle.CLOSED) return;
             lifecycle = Lifecycle.CLOSED;
         }
+        if (outbound != null) outbound.close();
         List<SipCall> open = new ArrayList<>(calls.values());
         for (SipCall c : open) c.shutdown();
         for (SipCall c : open) c.awaitEnd(2, TimeUnit.SECONDS);
