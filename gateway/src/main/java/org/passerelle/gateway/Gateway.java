@@ -7,6 +7,9 @@ import java.util.Set;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.passerelle.gateway.call.CallServices;
+import org.passerelle.gateway.call.DialOuts;
+import org.passerelle.gateway.http.AdminApi;
+import java.util.List;
 import org.passerelle.gateway.config.ConfigException;
 import org.passerelle.gateway.config.ConfigWatcher;
 import org.passerelle.gateway.config.GatewayConfig;
@@ -45,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     private final AttemptLimiter pinLockout;
     private SipServer sip;
     private ConfigWatcher watcher;
+    private final DialOuts dialOuts;
 
     private Gateway(GatewaySettings settings) {
         this.settings = settings;
@@ -58,7 +62,10 @@ public final class Gateway implements AutoCloseable {
                 ivr.digitTimeout()));
         browsers = new BrowserSignalling(rooms, WebRtcSessionFactory.of(webRtcConfig(settings)),
                 settings.browserTimeout(), NanoClock.SYSTEM);
-        http = new HttpServer(rooms, calls, browsers, StaticFiles.classpath("web/"));
+        dialOuts = new DialOuts(telephony::get, () -> sip, rooms);
+        http = new HttpServer(rooms, calls, browsers, StaticFiles.classpath("web/"))
+                .withAdmin(new AdminApi(dialOuts, () -> sip == null ? List.of() : sip.registrations(),
+                        System.getenv("PASSERELLE_ADMIN_TOKEN")));
     }
 
     /** ICE on the gateway's bind address; behind NAT, the WebRTC public address, else the SIP one. */
@@ -133,6 +140,9 @@ public final class Gateway implements AutoCloseable {
                 t.inbound().size(), t.dialPlan().rules().size(), t.pins().size());
         return true;
     }
+
+    /** Dial-outs in progress and recently ended. */
+    public DialOuts dialOuts() { return dialOuts; }
 
     /** The telephony config in force (the last good file). */
     public Telephony telephony() { return telephony.get(); }

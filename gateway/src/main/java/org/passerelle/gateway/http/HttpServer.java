@@ -57,6 +57,13 @@ public final class HttpServer implements AutoCloseable {
     private final StaticFiles files;
     private final ObjectMapper json = new ObjectMapper();
     private Channel channel;
+    private AdminApi admin;
+
+    /** Serves the admin API (dial-out, trunks) and guards every /api/ route with its rules. */
+    public HttpServer withAdmin(AdminApi api) {
+        this.admin = api;
+        return this;
+    }
 
     /** Without browsers: no /ws; the page's files from the classpath folder web/. */
     public HttpServer(RoomRegistry rooms, CallRegistry calls) {
@@ -119,8 +126,14 @@ public final class HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws Exception {
             String path = new QueryStringDecoder(req.uri()).path();
-            FullHttpResponse res;
-            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            FullHttpResponse res = null;
+            if (path.startsWith("/api/") && admin != null) {
+                res = admin.refuse(req, (InetSocketAddress) ctx.channel().remoteAddress());
+                if (res == null) res = admin.handle(req, path);
+            }
+            if (res != null) {
+                // answered by the admin API
+            } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
                 res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
                 res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             } else {
