@@ -51,6 +51,17 @@ final class TrunkGate {
      */
     volatile List<DigestAlgorithm> algorithms = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
 
+    /** The trunk's own list when it has one (names checked by the config), else the default order. */
+    private List<DigestAlgorithm> algorithmsFor(InboundTrunk trunk) {
+        List<String> names = trunk.auth().algorithms();
+        if (names.isEmpty()) return algorithms;
+        List<DigestAlgorithm> out = new java.util.ArrayList<>();
+        for (String n : names) {
+            for (DigestAlgorithm a : DigestAlgorithm.values()) if (a.token().equalsIgnoreCase(n)) out.add(a);
+        }
+        return out.isEmpty() ? algorithms : out;
+    }
+
     TrunkGate(SipServer server, Clock clock) {
         this.server = server;
         this.trunks = new InboundTrunks(server.config.inboundTrunks());
@@ -87,7 +98,7 @@ final class TrunkGate {
         String realm = realmOf(trunk);
         DigestAuthorization auth = authorization(request, realm);
         if (auth == null) {
-            challenge(request, source, realm, false);
+            challenge(request, source, realm, false, trunk);
             return null;
         }
         boolean uriMatches = uriMatches(auth.uri(), request.getRequestURI());
@@ -98,8 +109,8 @@ final class TrunkGate {
                 failures.recordSuccess(source);
                 return new Admitted(trunk);
             }
-            case STALE -> challenge(request, source, realm, true);
-            case NOT_OURS -> challenge(request, source, realm, false);
+            case STALE -> challenge(request, source, realm, true, trunk);
+            case NOT_OURS -> challenge(request, source, realm, false, trunk);
             case WRONG -> {
                 boolean locked = failures.recordFailure(source);
                 LOG.warn("digest authentication failed from {} on trunk {}{}", source, trunk.name(),
@@ -148,11 +159,14 @@ final class TrunkGate {
         }
     }
 
-    private void challenge(Request request, String source, String realm, boolean stale) throws Exception {
+    private void challenge(Request request, String source, String realm, boolean stale, InboundTrunk trunk)
+            throws Exception {
         // RFC 3261 §22.2: a UAS challenges with 401 and WWW-Authenticate.
         Response r = stateless(Response.UNAUTHORIZED, request);
         String nonce = verifier.nonces().issue(source, realm);
-        for (String v : DigestChallenge.headerValues(algorithms, realm, nonce, stale)) r.addHeader(server.header("WWW-Authenticate", v));
+        for (String v : DigestChallenge.headerValues(algorithmsFor(trunk), realm, nonce, stale)) {
+            r.addHeader(server.header("WWW-Authenticate", v));
+        }
         server.provider.sendResponse(r);
         LOG.debug("challenged {}{}", source, stale ? " (stale nonce)" : "");
     }

@@ -31,6 +31,7 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  *     - name: operator
  *       sources: [192.0.2.0/24, "2001:db8::/32"]
  *       auth: {username: passerelle, password: "change-me", realm: passerelle}   # optional
+ *       # auth.algorithms: [MD5] for old UACs that read only the first challenge (default SHA-256, MD5)
  *       numbers: ["+33142000000"]       # DIDs it serves (empty: any)
  *       maxCalls: 30
  *   outbound:
@@ -109,7 +110,7 @@ public final class TelephonyParser {
                     sources.add(s);
                 }
             }
-            Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth");
+            Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth", true);
             List<String> numbers = new ArrayList<>();
             List<?> nums = tree.list(m.get("numbers"), path + ".numbers");
             for (int j = 0; j < nums.size(); j++) {
@@ -142,7 +143,7 @@ public final class TelephonyParser {
             if (!transport.equals("udp") && !transport.equals("tcp")) {
                 tree.problem(path + ".transport", "must be udp or tcp, not " + transport);
             }
-            Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth");
+            Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth", false);
             boolean register = tree.bool(m.get("register"), path + ".register", false);
             if (register && auth == null) {
                 tree.problem(path + ".auth", "required when register is true");
@@ -167,14 +168,29 @@ public final class TelephonyParser {
         return out;
     }
 
-    private Credentials credentials(Object node, String path) {
+    /** @param inbound whether {@code algorithms} (what we challenge with) may be set */
+    private Credentials credentials(Object node, String path, boolean inbound) {
         Map<String, Object> m = tree.map(node, path);
         if (m == null) return null;
-        tree.unknownKeys(m, Set.of("username", "password", "realm"), path);
+        tree.unknownKeys(m, inbound ? Set.of("username", "password", "realm", "algorithms")
+                : Set.of("username", "password", "realm"), path);
         String user = tree.required(m, "username", path);
         String password = tree.required(m, "password", path);
         String realm = tree.text(m.get("realm"), path + ".realm", "passerelle");
-        return user == null || password == null ? null : new Credentials(user, password, realm);
+        List<String> algorithms = new ArrayList<>();
+        List<?> algs = tree.list(m.get("algorithms"), path + ".algorithms");
+        for (int j = 0; j < algs.size(); j++) {
+            String a = tree.text(algs.get(j), path + ".algorithms[" + j + "]", null);
+            if (a == null) continue;
+            if (!a.equals("SHA-256") && !a.equals("MD5")) {
+                tree.problem(path + ".algorithms[" + j + "]", "must be SHA-256 or MD5, not " + a);
+            } else if (algorithms.contains(a)) {
+                tree.problem(path + ".algorithms[" + j + "]", a + " is listed twice");
+            } else {
+                algorithms.add(a);
+            }
+        }
+        return user == null || password == null ? null : new Credentials(user, password, realm, algorithms);
     }
 
     private Map<String, PinDirectory> pins(Object node) {
