@@ -21,10 +21,10 @@ class SippTrunkAuthTest {
     Path dir;
 
     private SipConfig config(int port) {
+        // SIPp 3.6.1 reads only the first challenge and knows only MD5: the trunk says so, as an
+        // admin would for such a PBX (auth.algorithms).
         InboundTrunk trunk = new InboundTrunk("pbx", List.of("127.0.0.0/8"),
-                // SIPp 3.6.1 reads only the first challenge and knows only MD5: the trunk says so, as an
-            // admin would for such a PBX (auth.algorithms).
-            new Credentials("pbx-user", "s3cret-Pw", "gw.example.org", List.of("MD5")), List.of(), 10);
+                new Credentials("pbx-user", "s3cret-Pw", "gw.example.org", List.of("MD5")), List.of(), 10);
         return SipConfig.defaults().withBind("127.0.0.1", port).withRtpPorts(46100, 46199)
                 .withRtpTimeout(Duration.ofSeconds(30)).withTrunks(List.of(trunk), List.of(), false);
     }
