@@ -101,6 +101,12 @@ public final class DialOuts {
             return trunks.stream().filter(tr -> tr.name().equals(name)).findFirst()
                     .orElseThrow(() -> new DialException(400, "no outbound trunk is named " + name));
         }
+        if (target.startsWith("sip")) {
+            // A URI has no number prefix: the trunk that serves any number, else the only trunk.
+            for (OutboundTrunk tr : trunks) if (tr.prefixes().isEmpty()) return tr;
+            if (trunks.size() == 1) return trunks.get(0);
+            throw new DialException(400, "several outbound trunks: name one (\"trunk\") to dial " + target);
+        }
         OutboundTrunk best = null;
         int bestLength = -1;
         for (OutboundTrunk tr : trunks) {
