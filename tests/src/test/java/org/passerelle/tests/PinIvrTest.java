@@ -101,8 +101,9 @@ class PinIvrTest {
     @Test
     void threeWrongPinsEndWithByeOutsideTheRoom() throws Exception {
         try (TestGateway gateway = TestGateway.start(config())) {
-            SippRunner.Running sipp = SippRunner.scenario("uac_pin_until_bye.xml", gateway.sipPort(), work)
-                    .room(PIN_LINE).key("pin", "999999").timeout(Duration.ofSeconds(40)).start();
+            // Types 999999# by SIP INFO every 7 s until the gateway hangs up.
+            SippRunner.Running sipp = SippRunner.scenario("uac_pin_info_until_bye.xml", gateway.sipPort(), work)
+                    .room(PIN_LINE).timeout(Duration.ofSeconds(35)).start();
             List<GatewayWatch.Sample> timeline = GatewayWatch.whileRunning(gateway, ROOM, sipp::isRunning);
             SippResult result = sipp.await();
             String facts = result.describe() + "\nparticipants over time: " + GatewayWatch.describe(timeline)
@@ -119,15 +120,14 @@ class PinIvrTest {
         // One attempt per call, two failures lock the caller (and its address) out for 15 minutes.
         try (TestGateway gateway = TestGateway.start(config(1, "{failures: 2, windowMinutes: 10, lockMinutes: 15}"))) {
             for (int call = 1; call <= 2; call++) {
-                SippResult wrong = SippRunner.scenario("uac_pin_until_bye.xml", gateway.sipPort(),
+                SippResult wrong = SippRunner.scenario("uac_pin_wait_bye.xml", gateway.sipPort(),
                                 work.resolve("wrong-" + call))
                         .room(PIN_LINE).key("pin", "999999").timeout(Duration.ofSeconds(25)).run();
                 assertTrue(wrong.passed(), "call " + call + ": no BYE after a wrong PIN; " + wrong.describe());
-                assertEquals(1, pinsTyped(wrong), "call " + call + ": one attempt per call; " + wrong.describe());
             }
             gateway.awaitActiveCalls(0, Duration.ofSeconds(5));
 
-            SippRunner.Running right = SippRunner.scenario("uac_pin_until_bye.xml", gateway.sipPort(),
+            SippRunner.Running right = SippRunner.scenario("uac_pin_wait_bye.xml", gateway.sipPort(),
                             work.resolve("right"))
                     .room(PIN_LINE).key("pin", PIN).timeout(Duration.ofSeconds(25)).start();
             long started = System.nanoTime();
@@ -138,8 +138,7 @@ class PinIvrTest {
             assertTrue(result.passed(), "the locked-out caller got no BYE; " + facts);
             assertTrue(timeline.stream().allMatch(s -> s.participants() == 0),
                     "a locked-out caller entered the room with the right PIN; " + facts);
-            // The "locked" prompt (about 4 s) and BYE, before the scenario's second attempt at 6 s.
-            assertEquals(1, pinsTyped(result), facts);
+            // The "locked" prompt (about 4 s), then BYE; a PIN lookup would have said "joining" instead.
             assertTrue(seconds < 15, "BYE came only after " + seconds + " s; " + facts);
         }
     }
