@@ -30,6 +30,17 @@ public record SippResult(String scenario, int exitCode, int successfulCalls, int
         return dir.resolve("messages.log");
     }
 
+    /** What the scenario wrote with {@code <log message=...>} (empty when nothing). */
+    public List<String> actionLog() {
+        try {
+            Path log = dir.resolve("actions.log");
+            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                    .map(String::strip).filter(l -> !l.isEmpty()).toList() : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     public Path output() {
         return dir.resolve("sipp-output.txt");
     }

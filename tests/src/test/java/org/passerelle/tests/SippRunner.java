@@ -27,6 +27,11 @@ public final class SippRunner {
     private int calls = 1;
     private Duration timeout = Duration.ofSeconds(30);
     private int toneHz = 440;
+    private String localIp = "127.0.0.1";
+    private String authUser;
+    private String authPassword;
+    private String dtmfDigits;
+    private final java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
 
     private SippRunner(String scenario, int targetPort, Path dir) {
         this.scenario = scenario;
@@ -65,6 +70,37 @@ public final class SippRunner {
         return this;
     }
 
+    /**
+     * SIPp's own address for SIP and media ({@code -i}, {@code -mi}); any 127.x.y.z works on Linux
+     * loopback, which lets a test call from a source address a trunk allows or refuses.
+     */
+    public SippRunner localIp(String ip) {
+        this.localIp = ip;
+        return this;
+    }
+
+    /** Digest credentials SIPp answers a 401 with ({@code -au}, {@code -ap}; MD5 only in SIPp 3.6). */
+    public SippRunner auth(String user, String password) {
+        this.authUser = user;
+        this.authPassword = password;
+        return this;
+    }
+
+    /** A value for {@code [name]} in the scenario ({@code -key name value}), e.g. the PIN to type. */
+    public SippRunner key(String name, String value) {
+        keys.put(name, value);
+        return this;
+    }
+
+    /**
+     * Writes {@code dtmf.wav} in the working directory: these keys as in-band Q.23 tones (PCMU), for
+     * a scenario that streams it with {@code rtp_stream}.
+     */
+    public SippRunner dtmfTones(String digits) {
+        this.dtmfDigits = digits;
+        return this;
+    }
+
     /** Runs to the end and returns what happened. */
     public SippResult run() {
         return start().await();
@@ -80,6 +116,9 @@ public final class SippRunner {
         try {
             Files.createDirectories(dir);
             ToneFiles.pcmuWav(dir.resolve("tone.wav"), toneHz, 30);
+            if (dtmfDigits != null) {
+                ToneFiles.dtmfPcmuWav(dir.resolve("dtmf.wav"), dtmfDigits);
+            }
             int localPort = FreePorts.udpAndTcp();
             int mediaPort = FreePorts.sippRtpRange(4)[0];
             List<String> cmd = new ArrayList<>(Arrays.asList(
@@ -88,15 +127,20 @@ public final class SippRunner {
                     "-s", service,
                     "-m", Integer.toString(calls),
                     "-t", "u1",
-                    "-i", "127.0.0.1", "-p", Integer.toString(localPort),
-                    "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort),
+                    "-i", localIp, "-p", Integer.toString(localPort),
+                    "-mi", localIp, "-mp", Integer.toString(mediaPort),
                     "-timeout", timeout.toSeconds() + "s", "-timeout_error",
                     "-recv_timeout", "10s",
                     "-max_retrans", "5",
                     "-nostdin",
                     "-trace_err", "-error_file", dir.resolve("errors.log").toString(),
                     "-trace_msg", "-message_file", dir.resolve("messages.log").toString(),
-                    "-trace_stat", "-stf", dir.resolve("stats.csv").toString()));
+                    "-trace_stat", "-stf", dir.resolve("stats.csv").toString(),
+                    "-trace_logs", "-log_file", dir.resolve("actions.log").toString()));
+            if (authUser != null) {
+                cmd.addAll(List.of("-au", authUser, "-ap", authPassword));
+            }
+            keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
             Files.writeString(dir.resolve("command.txt"), String.join(" ", cmd) + "\n");
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("sipp-output.txt").toFile()).start();

@@ -3,6 +3,7 @@ package org.passerelle.tests;
 import java.time.Duration;
 import org.passerelle.gateway.Gateway;
 import org.passerelle.gateway.GatewaySettings;
+import org.passerelle.gateway.config.GatewayConfig;
 
 /** A gateway started in-process on free ports of 127.0.0.1, with the embedded (default) rooms. */
 public final class TestGateway implements AutoCloseable {
@@ -16,6 +17,19 @@ public final class TestGateway implements AutoCloseable {
 
     public static TestGateway start() throws Exception {
         return start(GatewaySettings.defaults());
+    }
+
+    /**
+     * Starts with a YAML config file's content (trunks, pins, dialplan, ivr...), on 127.0.0.1 with
+     * free ports whatever the YAML says about ports.
+     */
+    public static TestGateway start(String yaml) throws Exception {
+        return start(GatewaySettings.from(GatewayConfig.parse("test config", yaml)));
+    }
+
+    /** Starts with the config file {@code file}, as {@code --config} would (then reload it). */
+    public static TestGateway start(java.nio.file.Path file) throws Exception {
+        return start(GatewaySettings.from(GatewayConfig.load(file)));
     }
 
     /** Starts with the given settings, but always on 127.0.0.1 with free SIP, HTTP and RTP ports. */
@@ -38,6 +52,11 @@ public final class TestGateway implements AutoCloseable {
     /** What a phone dials to join {@code room}. */
     public String roomUri(String room) {
         return "sip:" + room + "@127.0.0.1:" + sipPort;
+    }
+
+    /** What a phone dials to reach {@code user} (a number or a room) at the gateway. */
+    public String uri(String user) {
+        return "sip:" + user + "@127.0.0.1:" + sipPort;
     }
 
     /** The room page a browser opens to join {@code room}. */
