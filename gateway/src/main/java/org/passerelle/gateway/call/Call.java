@@ -82,7 +82,9 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     }
 
     private IvrSession newIvr(AudioParticipant p, String language) {
-        return new IvrSession(leg.callId(), p, services.prompts(), language, services.clock(), leg.executor(), this);
+        // The IVR's callbacks (lookups, prompt ends, tones) run with the call's id in the log context.
+        java.util.concurrent.Executor withId = task -> leg.executor().execute(() -> withCallId(task));
+        return new IvrSession(leg.callId(), p, services.prompts(), language, services.clock(), withId, this);
     }
 
     /** Puts the caller's media in the room; hangs up when the room is full. */
