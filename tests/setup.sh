@@ -94,11 +94,16 @@ ensure_livekit() {
     [[ -n "$dir" && -d "$dir" ]] || die "no module directory in: $json"
     say "livekit-server $LIVEKIT_VERSION: building in $dir (one time; several minutes on 2 cores)"
     mkdir -p "$LIVEKIT_CACHE"
-    # The module cache is read-only: -mod=mod lets go fetch the dependencies go.sum names
-    # without writing there; the output goes to a temp file, renamed once complete.
+    # -mod=mod lets go fetch what go.sum names without asking to edit the (read-only) go.mod;
+    # the binary goes to a temp file, renamed once complete. go build is silent for minutes:
+    # a heartbeat says it is alive.
+    (while sleep 30; do say "livekit-server $LIVEKIT_VERSION: still building ($((SECONDS - start)) s)"; done) &
+    local heartbeat=$! status=0
     (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=0 \
-        go build -trimpath -o "$LIVEKIT_BIN.tmp" ./cmd/server) \
-        || die "building livekit-server $LIVEKIT_VERSION failed"
+        go build -trimpath -o "$LIVEKIT_BIN.tmp" ./cmd/server) || status=$?
+    kill "$heartbeat" 2>/dev/null || true
+    wait "$heartbeat" 2>/dev/null || true
+    [[ $status -eq 0 ]] || die "building livekit-server $LIVEKIT_VERSION failed (go build exit $status)"
     mv "$LIVEKIT_BIN.tmp" "$LIVEKIT_BIN"
     say "livekit-server $LIVEKIT_VERSION: built in $((SECONDS - start)) s: $LIVEKIT_BIN"
 }

@@ -9,7 +9,9 @@
 //       once per --report-ms: what was received in that period, per remote track and summed
 //   {"event":"dtmf", participant, code, digit}        (LiveKit SIP DTMF packets)
 //   {"event":"data", participant, topic, text}        (other data packets, as UTF-8)
-//   {"event":"disconnected", reason} then exit
+//   {"event":"reconnecting"}, {"event":"reconnected"}  (the SDK's own reconnection)
+//   {"event":"disconnected", reason} then exit; reason "quit", "stdin closed", "time is up", or
+//       "disconnected: <DisconnectReason>" when the server ended it (e.g. SERVER_SHUTDOWN)
 // stdin, one command a line: "dtmf <digits>", "data <topic> <text>", "mute", "unmute", "quit".
 // It leaves the room on "quit", when stdin closes, or after --seconds.
 //
@@ -19,6 +21,7 @@ import {
   AudioFrame,
   AudioSource,
   AudioStream,
+  DisconnectReason,
   LocalAudioTrack,
   Room,
   RoomEvent,
@@ -261,7 +264,7 @@ async function main() {
         text: new TextDecoder().decode(payload) }))
     .on(RoomEvent.Reconnecting, () => emit({ event: 'reconnecting' }))
     .on(RoomEvent.Reconnected, () => emit({ event: 'reconnected' }))
-    .on(RoomEvent.Disconnected, (reason) => state.stop('disconnected: ' + reason));
+    .on(RoomEvent.Disconnected, (reason) => state.stop('disconnected: ' + (DisconnectReason[reason] ?? reason)));
 
   await room.connect(opts.url, opts.token, { autoSubscribe: true, dynacast: false });
   emit({ event: 'connected', room: room.name, identity: room.localParticipant.identity,

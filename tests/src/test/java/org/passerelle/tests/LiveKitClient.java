@@ -266,6 +266,21 @@ public final class LiveKitClient implements AutoCloseable {
         return r.get(r.size() - 1);
     }
 
+    /**
+     * Waits for a report (newer than any so far) that passes the test, e.g. one where the mix holds
+     * two probed tones; fails with the client's events on timeout.
+     */
+    public Report awaitReport(Predicate<Report> test, Duration timeout, String what) {
+        int seen = reports().size();
+        Await.until(() -> newReports(seen).stream().anyMatch(test) || !process.isAlive(), timeout, () -> describe(what));
+        return newReports(seen).stream().filter(test).findFirst().orElseGet(() -> fail(describe(what)));
+    }
+
+    private List<Report> newReports(int skip) {
+        List<Report> r = reports();
+        return r.subList(Math.min(skip, r.size()), r.size());
+    }
+
     private boolean lastReportsHear(double hz, int consecutive) {
         List<Report> r = reports();
         if (r.size() < consecutive) {

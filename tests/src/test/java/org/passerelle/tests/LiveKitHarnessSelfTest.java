@@ -3,6 +3,7 @@ package org.passerelle.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.livekit.server.CreateSipDispatchRuleOptions;
 import io.livekit.server.CreateSipInboundTrunkOptions;
 import io.livekit.server.SipDispatchRuleDirect;
@@ -26,7 +27,8 @@ import retrofit2.Response;
 /**
  * Proves the LiveKit peers without the gateway: the server built by tests/setup.sh runs on
  * 127.0.0.1, two real LiveKit clients in one room each hear the other's tone and not their own,
- * its SIP API stores trunks and dispatch rules (in the private Redis), and a restart keeps them.
+ * its SIP API stores trunks and dispatch rules (in the private Redis), a restart keeps them, and
+ * what a LiveKit SDK does when the server crashes (reconnects) or shuts down (leaves).
  */
 @Timeout(120)
 class LiveKitHarnessSelfTest {
@@ -47,7 +49,7 @@ class LiveKitHarnessSelfTest {
     }
 
     @Test
-    void twoClientsInOneRoomHearEachOther(TestInfo info) {
+    void twoClientsInOneRoomHearEachOther(TestInfo info) throws IOException {
         Path dir = TestDirs.forTest(info);
         try (LiveKitClient alice = LiveKitClient.builder("alice", dir).server(server, "selftest")
                      .tone(440).probe(440, 1000).lifetime(Duration.ofSeconds(60)).start();
@@ -63,6 +65,47 @@ class LiveKitHarnessSelfTest {
             hearsOnly(bob, bobHeard, "alice", 440, 1000);
             assertEquals(List.of("bob"), alice.participants());
             assertEquals(List.of("alice"), bob.participants());
+            // The room API sees the same room.
+            List<String> listed = ok(server.roomClient().listParticipants("selftest").execute()).stream()
+                    .map(p -> p.getIdentity()).sorted().toList();
+            assertEquals(List.of("alice", "bob"), listed);
+        }
+    }
+
+    @Test
+    void clientsReconnectAndHearEachOtherAgainAfterAServerCrash(TestInfo info) {
+        Path dir = TestDirs.forTest(info);
+        try (LiveKitClient alice = LiveKitClient.builder("alice", dir).server(server, "selftest-restart")
+                     .tone(440).lifetime(Duration.ofSeconds(90)).start();
+             LiveKitClient bob = LiveKitClient.builder("bob", dir).server(server, "selftest-restart")
+                     .tone(1000).lifetime(Duration.ofSeconds(90)).start()) {
+            alice.awaitHearing(1000, 1, Duration.ofSeconds(20));
+            bob.awaitHearing(440, 1, Duration.ofSeconds(20));
+
+            server.crashAndRestart();
+
+            // What a LiveKit SDK does when its server vanishes and comes back: it reconnects
+            // (a full reconnect: the new server knows nothing of the session) and publishes again.
+            alice.awaitEvent(e -> "reconnected".equals(e.path("event").asText()), Duration.ofSeconds(30), "reconnected");
+            alice.awaitReport(r -> r.mixed().dominantIs(1000), Duration.ofSeconds(30), "1000 Hz after the restart");
+            bob.awaitReport(r -> r.mixed().dominantIs(440), Duration.ofSeconds(30), "440 Hz after the restart");
+        }
+    }
+
+    @Test
+    void clientsAreToldToLeaveWhenTheServerShutsDown(TestInfo info) {
+        Path dir = TestDirs.forTest(info);
+        try (LiveKitClient alice = LiveKitClient.builder("alice", dir).server(server, "selftest-shutdown")
+                     .tone(440).lifetime(Duration.ofSeconds(60)).start()) {
+            alice.awaitConnected(Duration.ofSeconds(20));
+
+            server.restart();
+
+            // A shutdown (SIGTERM twice) closes every room: the SDK does not reconnect.
+            JsonNode end = alice.awaitEvent(e -> "disconnected".equals(e.path("event").asText()),
+                    Duration.ofSeconds(10), "disconnected");
+            assertEquals("disconnected: SERVER_SHUTDOWN", end.path("reason").asText());
+            assertTrue(server.answers());
         }
     }
 
@@ -82,8 +125,9 @@ class LiveKitHarnessSelfTest {
              LiveKitClient bob = LiveKitClient.builder("bob", dir).server(server, "selftest-dtmf").tone(0).start()) {
             alice.awaitConnected(Duration.ofSeconds(20));
             bob.awaitConnected(Duration.ofSeconds(20));
-            bob.awaitEvent(e -> "participant".equals(e.path("event").asText())
-                    && "alice".equals(e.path("identity").asText()), Duration.ofSeconds(10), "alice joined");
+            // Either may have joined first: each sees the other in "connected" or in a "joined" event.
+            Await.until(() -> bob.participants().contains("alice") && alice.participants().contains("bob"),
+                    Duration.ofSeconds(10), () -> bob.describe("alice") + "\n" + alice.describe("bob"));
 
             alice.sendDtmf("1#");
             alice.sendData("chat", "bonjour");
@@ -98,7 +142,7 @@ class LiveKitHarnessSelfTest {
 
     @Test
     void sipApiStoresTrunksAndDispatchRulesAcrossARestart() throws IOException {
-        SipServiceClient sip = SipServiceClient.Companion.createClient(server.httpUrl(), server.apiKey(), server.apiSecret());
+        SipServiceClient sip = server.sipClient();
 
         CreateSipInboundTrunkOptions trunkOptions = new CreateSipInboundTrunkOptions();
         trunkOptions.setAuthUsername("meet");

@@ -2,6 +2,8 @@ package org.passerelle.tests;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.livekit.server.RoomServiceClient;
+import io.livekit.server.SipServiceClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -196,6 +198,16 @@ public final class LiveKitServer implements AutoCloseable {
         return API_SECRET;
     }
 
+    /** LiveKit's SIP API (trunks, dispatch rules) on this server, with its keys. */
+    public SipServiceClient sipClient() {
+        return SipServiceClient.Companion.createClient(httpUrl(), API_KEY, API_SECRET);
+    }
+
+    /** LiveKit's room API (list rooms and participants, remove a participant, delete a room). */
+    public RoomServiceClient roomClient() {
+        return RoomServiceClient.Companion.createClient(httpUrl(), API_KEY, API_SECRET);
+    }
+
     public int rtcUdpPort() {
         return rtcUdpPort;
     }
@@ -214,12 +226,26 @@ public final class LiveKitServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server (SIGTERM: it closes its rooms and signal connections the way a deploy does)
-     * and starts it again on the same ports, with the same Redis (trunks and dispatch rules stay).
+     * Shuts the server down the way an operator's restart does and starts it again on the same
+     * ports, with the same Redis (trunks and dispatch rules stay). A first SIGTERM makes LiveKit
+     * drain: it waits for every participant to leave; the second one (after a second) forces it
+     * to close its rooms and signal connections now.
      */
     public synchronized void restart() {
+        restart(false);
+    }
+
+    /** Like {@link #restart()}, but the server is killed (SIGKILL): connections drop without a word. */
+    public synchronized void crashAndRestart() {
+        restart(true);
+    }
+
+    private void restart(boolean crash) {
         if (state == State.CLOSED) {
             throw new IllegalStateException("closed");
+        }
+        if (crash) {
+            server.destroyForcibly();
         }
         stop(server);
         state = State.STOPPED;
@@ -248,12 +274,14 @@ public final class LiveKitServer implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.destroy();
         try {
-            // livekit-server drains for a moment on SIGTERM; do not wait for long.
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+            p.destroy();
+            if (!p.waitFor(1, TimeUnit.SECONDS)) {
+                p.destroy(); // second SIGTERM: LiveKit stops without waiting for participants
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
