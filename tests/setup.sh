@@ -120,7 +120,8 @@ ensure_livekit_client() {
     local dir
     dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/livekit/client"
     command -v npm >/dev/null 2>&1 || ensure_debs nodejs npm
-    if [[ -d "$dir/node_modules" ]]; then
+    # Installed, and not older than the lock file (npm writes node_modules/.package-lock.json).
+    if [[ -d "$dir/node_modules" && ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
         say "livekit client: $dir/node_modules present"
         return
     fi
