@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers the end-to-end tests talk to. Idempotent: installs only what is missing.
-# Add new peers as one "ensure_*" step each (a LiveKit server comes later).
+# Add new peers as one "ensure_*" step each.
 set -euo pipefail
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -69,12 +69,82 @@ ensure_browser() {
     ensure_command chromedriver
 }
 
-# Later: ensure_livekit (LiveKit server from its Go module).
+# LiveKit server, built from its Go module. v1.13.5: the newest release whose whole dependency
+# closure the Go module proxy serves here and that verifies against the checksum database
+# (v1.13.6+ need livekit/protocol pseudo-versions the proxy refuses with 403; v1.9.11 is missing
+# from the checksum database); it builds with Go >= 1.26 (its go.mod says go 1.26).
+# Built in the module's own directory so that its go.mod (and any replace directive in it)
+# applies; "go install module@version" would ignore replace directives. Cached outside the repo.
+LIVEKIT_VERSION="${LIVEKIT_VERSION:-v1.13.5}"
+LIVEKIT_CACHE="${PASSERELLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/passerelle}"
+LIVEKIT_BIN="$LIVEKIT_CACHE/livekit-server-$LIVEKIT_VERSION"
 
+ensure_livekit() {
+    if [[ -x "$LIVEKIT_BIN" ]]; then
+        say "livekit-server $LIVEKIT_VERSION: $LIVEKIT_BIN"
+        return
+    fi
+    command -v go >/dev/null 2>&1 || die "go not found: livekit-server is built from its Go module (go >= 1.26)"
+    say "livekit-server $LIVEKIT_VERSION: not built yet; downloading its Go module ($(go version))"
+    local json dir start
+    start=$SECONDS
+    json="$(go mod download -json "github.com/livekit/livekit-server@$LIVEKIT_VERSION")" \
+        || die "go mod download github.com/livekit/livekit-server@$LIVEKIT_VERSION failed: $json"
+    dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+    [[ -n "$dir" && -d "$dir" ]] || die "no module directory in: $json"
+    say "livekit-server $LIVEKIT_VERSION: building in $dir (one time; several minutes on 2 cores)"
+    mkdir -p "$LIVEKIT_CACHE"
+    # -mod=mod lets go fetch what go.sum names without asking to edit the (read-only) go.mod;
+    # the binary goes to a temp file, renamed once complete. go build is silent for minutes:
+    # a heartbeat says it is alive.
+    (while sleep 30; do say "livekit-server $LIVEKIT_VERSION: still building ($((SECONDS - start)) s)"; done) &
+    local heartbeat=$! status=0
+    (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=0 \
+        go build -trimpath -o "$LIVEKIT_BIN.tmp" ./cmd/server) || status=$?
+    kill "$heartbeat" 2>/dev/null || true
+    wait "$heartbeat" 2>/dev/null || true
+    [[ $status -eq 0 ]] || die "building livekit-server $LIVEKIT_VERSION failed (go build exit $status)"
+    mv "$LIVEKIT_BIN.tmp" "$LIVEKIT_BIN"
+    say "livekit-server $LIVEKIT_VERSION: built in $((SECONDS - start)) s: $LIVEKIT_BIN"
+}
+
+# LiveKit keeps SIP trunks and dispatch rules only in Redis: without it every SIP API call
+# answers "sip not connected (redis required)". The tests start a private redis-server.
+ensure_redis() {
+    ensure_debs redis-server
+    ensure_command redis-server
+}
+
+# The LiveKit test client (tests/livekit/client): @livekit/rtc-node, pinned by package-lock.json.
+ensure_livekit_client() {
+    local dir
+    dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/livekit/client"
+    command -v npm >/dev/null 2>&1 || ensure_debs nodejs npm
+    # Installed, and not older than the lock file (npm writes node_modules/.package-lock.json).
+    if [[ -d "$dir/node_modules" && ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+        say "livekit client: $dir/node_modules present"
+        return
+    fi
+    say "livekit client: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in $dir failed"
+}
+
+# With arguments, runs only those steps (e.g. "setup.sh livekit redis"); without, all of them.
 main() {
+    if [[ $# -gt 0 ]]; then
+        local step
+        for step in "$@"; do
+            declare -F "ensure_$step" >/dev/null || die "unknown step: $step"
+            "ensure_$step"
+        done
+        return
+    fi
     say "checking test peers"
     ensure_sip_peers
     ensure_browser
+    ensure_redis
+    ensure_livekit
+    ensure_livekit_client
     say "done"
 }
 

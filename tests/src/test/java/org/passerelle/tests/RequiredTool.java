@@ -11,6 +11,8 @@ public enum RequiredTool {
     BARESIP("baresip", "baresip"),
     CHROMIUM("chromium", "chromium"),
     CHROMEDRIVER("chromedriver", "chromium-driver"),
+    NODE("node", "nodejs"),
+    REDIS_SERVER("redis-server", "redis-server"),
     SIPP("sipp", "sip-tester"),
     SOX("sox", "sox");
 
