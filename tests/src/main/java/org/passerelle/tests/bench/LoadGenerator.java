@@ -110,6 +110,7 @@ public final class LoadGenerator implements SipListener {
         seconds = Integer.parseInt(o.get("seconds"));
         out = Path.of(o.get("out"));
         roomPrefix = o.getOrDefault("room-prefix", "load");
+        localSipPort = Integer.parseInt(o.get("sip-port"));
         finals = new CountDownLatch(calls);
         byeAnswers = new CountDownLatch(calls);
     }
@@ -117,7 +118,12 @@ public final class LoadGenerator implements SipListener {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        new LoadGenerator(o).run();
+        try {
+            new LoadGenerator(o).run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
         System.exit(0);
     }
 
@@ -203,8 +209,7 @@ public final class LoadGenerator implements SipListener {
         addresses = f.createAddressFactory();
         headers = f.createHeaderFactory();
         messages = f.createMessageFactory();
-        ListeningPoint lp = stack.createListeningPoint("127.0.0.1", 0, ListeningPoint.UDP);
-        localSipPort = lp.getPort();
+        ListeningPoint lp = stack.createListeningPoint("127.0.0.1", localSipPort, ListeningPoint.UDP);
         provider = stack.createSipProvider(lp);
         provider.addSipListener(this);
         stack.start();

@@ -139,7 +139,8 @@ public final class LoadHarness {
             Path genJson = runDir.resolve("generator.json");
             List<String> genCmd = List.of(java, "--enable-native-access=ALL-UNNAMED",
                     "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                    LoadGenerator.class.getName(), "--target", "127.0.0.1:" + sipPort, "--calls", Integer.toString(o.calls()),
+                    LoadGenerator.class.getName(), "--target", "127.0.0.1:" + sipPort,
+                    "--sip-port", Integer.toString(freePort()), "--calls", Integer.toString(o.calls()),
                     "--rooms", Integer.toString(o.rooms()), "--rate", Double.toString(o.rate()),
                     "--seconds", Integer.toString(o.seconds()), "--out", genJson.toString());
             Files.writeString(runDir.resolve("generator-command.txt"), String.join(" ", genCmd) + "\n");
