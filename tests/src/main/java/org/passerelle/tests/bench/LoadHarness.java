@@ -44,7 +44,8 @@ public final class LoadHarness {
     static final int MAX_RATE = 200;
 
     /** What one run was asked to do. */
-    public record Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds) {
+    public record Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds,
+                          boolean jfr) {
         public Options {
             if (calls < 2 || calls > MAX_CALLS) throw new IllegalArgumentException("--calls must be 2.." + MAX_CALLS);
             if (seconds < 1 || seconds > MAX_SECONDS) throw new IllegalArgumentException("--seconds must be 1.." + MAX_SECONDS);
@@ -61,7 +62,7 @@ public final class LoadHarness {
                 o.put(args[i].substring(2), args[++i]);
             }
             for (String k : o.keySet()) {
-                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds").contains(k)) {
+                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr").contains(k)) {
                     throw new IllegalArgumentException("unknown option --" + k);
                 }
             }
@@ -71,7 +72,8 @@ public final class LoadHarness {
                     Double.parseDouble(o.getOrDefault("rate", "50")),
                     o.containsKey("jar") ? Path.of(o.get("jar")) : null,
                     Path.of(o.getOrDefault("out", defaultOut().toString())),
-                    Double.parseDouble(o.getOrDefault("codec-seconds", "3")));
+                    Double.parseDouble(o.getOrDefault("codec-seconds", "3")),
+                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")));
         }
 
         private static Path defaultOut() {
@@ -117,6 +119,10 @@ public final class LoadHarness {
 
         List<String> gwCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow"));
+        if (o.jfr()) {
+            // JFR's profile settings (method samples every 10-20 ms): see 'jfr view hot-methods gateway.jfr'
+            gwCmd.add("-XX:StartFlightRecording=filename=" + runDir.resolve("gateway.jfr") + ",settings=profile");
+        }
         if (o.jar() != null) {
             gwCmd.addAll(List.of("-jar", o.jar().toString()));
         } else {

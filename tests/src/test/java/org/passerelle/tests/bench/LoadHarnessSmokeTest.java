@@ -21,7 +21,7 @@ class LoadHarnessSmokeTest {
     void twentyCallsForFiveSecondsProduceAReport(TestInfo info) throws Exception {
         Path out = TestDirs.forTest(info);
         // No --jar: the gateway runs from this test's classpath, in its own process all the same.
-        LoadHarness.Options options = new LoadHarness.Options(20, 5, 2, 20, null, out, 0.5);
+        LoadHarness.Options options = new LoadHarness.Options(20, 5, 2, 20, null, out, 0.5, false);
 
         Map<String, Object> report = LoadHarness.run(options);
 
