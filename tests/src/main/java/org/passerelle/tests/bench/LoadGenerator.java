@@ -1,0 +1,480 @@
+package org.passerelle.tests.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.Vector;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.sdp.MediaDescription;
+import javax.sdp.SdpFactory;
+import javax.sdp.SessionDescription;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * The call generator of the load harness, run in its own JVM so its CPU is measured apart from
+ * the gateway's. It places {@code --calls} PCMU calls at {@code --rate} calls per second into
+ * {@code --rooms} rooms of the gateway at {@code --target} (SIP over UDP with JAIN-SIP), sends
+ * 20 ms RTP on each from one sender thread, measures the RTP coming back on one receiver thread
+ * (loss and jitter per RFC 3550 §A.1/§A.8, first audio, the talker's burst onsets for the added
+ * latency), holds the calls {@code --seconds}, hangs up and writes its figures as JSON to
+ * {@code --out}.
+ *
+ * <p>It tells the harness where it is by lines on stdout: {@code READY}, {@code SETUP_DONE},
+ * {@code HOLD_DONE}, {@code DONE}; the harness samples the gateway's CPU and memory in between.
+ */
+public final class LoadGenerator implements SipListener {
+    /** One room's shared measures: when its talker's last burst left, and the latencies seen. */
+    static final class Room {
+        volatile long burstSentNanos;
+        final Percentiles latencies = new Percentiles();
+    }
+
+    private final String targetHost;
+    private final int targetPort;
+    private final int calls;
+    private final int rooms;
+    private final double rate;
+    private final int seconds;
+    private final Path out;
+    private final String roomPrefix;
+
+    private SipStack stack;
+    private SipProvider provider;
+    private AddressFactory addresses;
+    private HeaderFactory headers;
+    private MessageFactory messages;
+    private int localSipPort;
+
+    private final List<GeneratorCall> all = new ArrayList<>();
+    private final Map<String, GeneratorCall> byCallId = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<GeneratorCall> sending = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<GeneratorCall> toRegister = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch finals;
+    private final CountDownLatch byeAnswers;
+    private final Map<Integer, Integer> failures = new TreeMap<>();
+    private final Percentiles inviteToOk = new Percentiles();
+    private volatile boolean holding;
+    private volatile boolean running = true;
+    private Selector selector;
+    private long firstInviteNanos;
+    private volatile long lastOkNanos;
+
+    private LoadGenerator(Map<String, String> o) {
+        String[] target = o.get("target").split(":");
+        targetHost = target[0];
+        targetPort = Integer.parseInt(target[1]);
+        calls = Integer.parseInt(o.get("calls"));
+        rooms = Integer.parseInt(o.get("rooms"));
+        rate = Double.parseDouble(o.get("rate"));
+        seconds = Integer.parseInt(o.get("seconds"));
+        out = Path.of(o.get("out"));
+        roomPrefix = o.getOrDefault("room-prefix", "load");
+        localSipPort = Integer.parseInt(o.get("sip-port"));
+        finals = new CountDownLatch(calls);
+        byeAnswers = new CountDownLatch(calls);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        try {
+            new LoadGenerator(o).run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        startSip();
+        selector = Selector.open();
+        Room[] roomStats = new Room[rooms];
+        for (int r = 0; r < rooms; r++) roomStats[r] = new Room();
+        for (int i = 0; i < calls; i++) {
+            int r = i % rooms;
+            // The first call of each room is its talker.
+            all.add(new GeneratorCall(i, roomPrefix + "-" + r, i < rooms, roomStats[r]));
+        }
+        Thread receiver = Thread.ofPlatform().name("rtp-receiver").start(this::receiveLoop);
+        Thread sender = Thread.ofPlatform().name("rtp-sender").start(this::sendLoop);
+        say("READY");
+
+        // Setup at the requested rate, on an absolute schedule.
+        long start = System.nanoTime();
+        firstInviteNanos = start;
+        long interval = (long) (1e9 / rate);
+        for (int i = 0; i < calls; i++) {
+            long due = start + i * interval;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            invite(all.get(i));
+        }
+        // JAIN-SIP's timer B ends an unanswered INVITE after 32 s.
+        finals.await(40, TimeUnit.SECONDS);
+        long setupEnd = System.nanoTime();
+        say("SETUP_DONE");
+
+        holding = true;
+        long holdStart = System.nanoTime();
+        long holdEnd = holdStart + seconds * 1_000_000_000L;
+        long wait;
+        while ((wait = holdEnd - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+        holding = false;
+        double holdSeconds = (System.nanoTime() - holdStart) / 1e9;
+        say("HOLD_DONE");
+
+        int byes = 0;
+        for (GeneratorCall c : all) {
+            if (c.state == GeneratorCall.State.ESTABLISHED) {
+                bye(c);
+                byes++;
+            }
+        }
+        for (int i = byes; i < calls; i++) byeAnswers.countDown();
+        byeAnswers.await(20, TimeUnit.SECONDS);
+        running = false;
+        selector.wakeup();
+        sender.join(2000);
+        receiver.join(2000);
+        writeReport(roomStats, setupEnd, holdSeconds);
+        for (GeneratorCall c : all) c.close();
+        stack.stop();
+        say("DONE");
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    // ---- SIP (JAIN-SIP) ----
+
+    private void startSip() throws Exception {
+        SipFactory f = SipFactory.getInstance();
+        f.setPathName("gov.nist");
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "passerelle-loadgen");
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", "org.passerelle.sip.Slf4jStackLogger");
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", "org.passerelle.sip.Slf4jServerLogger");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "ERROR");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        stack = f.createSipStack(p);
+        addresses = f.createAddressFactory();
+        headers = f.createHeaderFactory();
+        messages = f.createMessageFactory();
+        ListeningPoint lp = stack.createListeningPoint("127.0.0.1", localSipPort, ListeningPoint.UDP);
+        provider = stack.createSipProvider(lp);
+        provider.addSipListener(this);
+        stack.start();
+    }
+
+    private void invite(GeneratorCall c) {
+        try {
+            String user = "load" + c.index;
+            SipURI requestUri = addresses.createSipURI(c.room, targetHost + ":" + targetPort);
+            SipURI me = addresses.createSipURI(user, "127.0.0.1:" + localSipPort);
+            Address fromAddress = addresses.createAddress(me);
+            fromAddress.setDisplayName("Load " + c.index);
+            Address toAddress = addresses.createAddress(addresses.createSipURI(c.room, targetHost + ":" + targetPort));
+            CallIdHeader callId = provider.getNewCallId();
+            List<ViaHeader> via = List.of(headers.createViaHeader("127.0.0.1", localSipPort, "udp", null));
+            Request invite = messages.createRequest(requestUri, Request.INVITE, callId,
+                    headers.createCSeqHeader(1L, Request.INVITE),
+                    headers.createFromHeader(fromAddress, "t" + Long.toHexString(System.nanoTime())),
+                    headers.createToHeader(toAddress, null), via, headers.createMaxForwardsHeader(70));
+            invite.addHeader(headers.createContactHeader(addresses.createAddress(me)));
+            String sdp = "v=0\r\no=load " + c.index + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio " + c.localRtpPort() + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n"
+                    + "a=sendrecv\r\n";
+            invite.setContent(sdp.getBytes(StandardCharsets.US_ASCII), headers.createContentTypeHeader("application", "sdp"));
+            ClientTransaction ct = provider.getNewClientTransaction(invite);
+            c.callId = callId.getCallId();
+            byCallId.put(c.callId, c);
+            c.state = GeneratorCall.State.INVITING;
+            c.inviteNanos = System.nanoTime();
+            ct.sendRequest();
+        } catch (Exception e) {
+            fail(c, -1);
+        }
+    }
+
+    private void fail(GeneratorCall c, int code) {
+        synchronized (failures) {
+            if (c.state == GeneratorCall.State.FAILED) return;
+            c.state = GeneratorCall.State.FAILED;
+            failures.merge(code, 1, Integer::sum);
+        }
+        c.failureCode = code;
+        finals.countDown();
+    }
+
+    private void bye(GeneratorCall c) {
+        try {
+            c.state = GeneratorCall.State.BYE_SENT;
+            Dialog d = c.dialog;
+            Request bye = d.createRequest(Request.BYE);
+            ClientTransaction ct = provider.getNewClientTransaction(bye);
+            d.sendRequest(ct);
+        } catch (Exception e) {
+            byeAnswers.countDown();
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        long now = System.nanoTime();
+        Response r = event.getResponse();
+        CallIdHeader id = (CallIdHeader) r.getHeader(CallIdHeader.NAME);
+        GeneratorCall c = id == null ? null : byCallId.get(id.getCallId());
+        if (c == null) return;
+        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+        int code = r.getStatusCode();
+        if (Request.BYE.equals(cseq.getMethod())) {
+            if (code >= 200 && c.state == GeneratorCall.State.BYE_SENT) {
+                c.state = GeneratorCall.State.DONE;
+                byeAnswers.countDown();
+            }
+            return;
+        }
+        if (!Request.INVITE.equals(cseq.getMethod()) || code < 200) return;
+        if (code >= 300) {
+            fail(c, code);
+            return;
+        }
+        Dialog d = event.getDialog() != null ? event.getDialog()
+                : event.getClientTransaction() != null ? event.getClientTransaction().getDialog() : null;
+        try {
+            if (d != null) d.sendAck(d.createAck(cseq.getSeqNumber())); // also for a retransmitted 200
+        } catch (Exception e) {
+            // the retransmission timer of the gateway will try again
+        }
+        if (c.state != GeneratorCall.State.INVITING) return;
+        try {
+            InetSocketAddress media = answeredMedia(r);
+            c.channel.connect(media);
+        } catch (Exception e) {
+            fail(c, -2);
+            return;
+        }
+        c.dialog = d;
+        c.okNanos = now;
+        lastOkNanos = now;
+        inviteToOk.add(now - c.inviteNanos);
+        c.state = GeneratorCall.State.ESTABLISHED;
+        toRegister.add(c);
+        selector.wakeup();
+        sending.add(c);
+        finals.countDown();
+    }
+
+    /** Where the gateway wants our RTP: the answer's connection address and audio port. */
+    private static InetSocketAddress answeredMedia(Response r) throws Exception {
+        SessionDescription sd = SdpFactory.getInstance().createSessionDescription(
+                new String(r.getRawContent(), StandardCharsets.US_ASCII));
+        @SuppressWarnings("unchecked")
+        Vector<MediaDescription> media = sd.getMediaDescriptions(false);
+        MediaDescription audio = media.get(0);
+        String host = audio.getConnection() != null ? audio.getConnection().getAddress()
+                : sd.getConnection().getAddress();
+        return new InetSocketAddress(host, audio.getMedia().getMediaPort());
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request req = event.getRequest();
+        try {
+            ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
+                    : provider.getNewServerTransaction(req);
+            st.sendResponse(messages.createResponse(Response.OK, req));
+        } catch (Exception e) {
+            return;
+        }
+        if (Request.BYE.equals(req.getMethod())) {
+            CallIdHeader id = (CallIdHeader) req.getHeader(CallIdHeader.NAME);
+            GeneratorCall c = id == null ? null : byCallId.get(id.getCallId());
+            if (c != null && c.state == GeneratorCall.State.ESTABLISHED) {
+                c.state = GeneratorCall.State.ENDED_BY_GATEWAY;
+                sending.remove(c);
+            }
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (event.isServerTransaction()) return;
+        Request req = event.getClientTransaction().getRequest();
+        GeneratorCall c = byCallId.get(((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId());
+        if (c == null) return;
+        if (Request.INVITE.equals(req.getMethod())) fail(c, 408);
+        else if (Request.BYE.equals(req.getMethod()) && c.state == GeneratorCall.State.BYE_SENT) {
+            c.state = GeneratorCall.State.DONE;
+            byeAnswers.countDown();
+        }
+    }
+
+    @Override public void processIOException(IOExceptionEvent event) { }
+    @Override public void processTransactionTerminated(TransactionTerminatedEvent event) { }
+    @Override public void processDialogTerminated(DialogTerminatedEvent event) { }
+
+    // ---- RTP ----
+
+    /** One thread sends every call's next packet each 20 ms, on an absolute schedule. */
+    private void sendLoop() {
+        long next = System.nanoTime();
+        while (running) {
+            long now = System.nanoTime();
+            for (GeneratorCall c : sending) {
+                if (c.state == GeneratorCall.State.ESTABLISHED) c.sendFrame(now);
+            }
+            next += 20_000_000L;
+            long wait = next - System.nanoTime();
+            if (wait > 0) LockSupport.parkNanos(wait);
+            else if (wait < -200_000_000L) next = System.nanoTime(); // far behind: do not burst
+        }
+    }
+
+    /** One thread reads every call's socket through a selector. */
+    private void receiveLoop() {
+        ByteBuffer buf = ByteBuffer.allocate(2048);
+        try {
+            while (running) {
+                GeneratorCall reg;
+                while ((reg = toRegister.poll()) != null) {
+                    reg.channel.register(selector, SelectionKey.OP_READ, reg);
+                }
+                selector.select(100);
+                var keys = selector.selectedKeys();
+                for (SelectionKey k : keys) {
+                    GeneratorCall c = (GeneratorCall) k.attachment();
+                    DatagramChannel ch = c.channel;
+                    while (true) {
+                        buf.clear();
+                        try {
+                            if (ch.receive(buf) == null) break;
+                        } catch (IOException e) {
+                            break;
+                        }
+                        buf.flip();
+                        c.onRtp(buf, System.nanoTime(), holding);
+                    }
+                }
+                keys.clear();
+            }
+        } catch (IOException e) {
+            System.err.println("receiver stopped: " + e);
+        }
+    }
+
+    // ---- report ----
+
+    private void writeReport(Room[] roomStats, long setupEnd, double holdSeconds) throws IOException {
+        int established = 0, endedByGateway = 0, withAudio = 0;
+        long expected = 0, lost = 0, received = 0, receivedInHold = 0, sent = 0;
+        Percentiles firstAudio = new Percentiles();
+        Percentiles jitter = new Percentiles();
+        double jitterSum = 0;
+        for (GeneratorCall c : all) {
+            if (c.okNanos == 0) continue;
+            established++;
+            if (c.state == GeneratorCall.State.ENDED_BY_GATEWAY) endedByGateway++;
+            expected += c.expected();
+            lost += c.lost();
+            received += c.received;
+            receivedInHold += c.receivedInHold;
+            sent += c.framesSent();
+            if (c.firstAudioNanos != 0) {
+                withAudio++;
+                firstAudio.add(c.firstAudioNanos - c.inviteNanos);
+            }
+            long j = (long) (c.jitterUnits * 125_000L); // 8 kHz units to nanoseconds
+            jitter.add(j);
+            jitterSum += j / 1e6;
+        }
+        Percentiles latency = new Percentiles();
+        for (Room r : roomStats) r.latencies.forEach(latency::add);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("callsAttempted", calls);
+        m.put("callsEstablished", established);
+        m.put("callsFailed", calls - established);
+        m.put("failuresByCode", failures);
+        m.put("callsEndedByGateway", endedByGateway);
+        m.put("rooms", rooms);
+        m.put("rateRequested", rate);
+        double setupSeconds = (lastOkNanos - firstInviteNanos) / 1e9;
+        m.put("setupSeconds", round(setupSeconds));
+        m.put("sustainedCallsPerSecond", established > 1 && setupSeconds > 0 ? round((established - 1) / setupSeconds) : null);
+        m.put("holdSeconds", round(holdSeconds));
+        m.put("inviteTo200Ms", inviteToOk.summary());
+        m.put("callsWithAudioBack", withAudio);
+        m.put("inviteToFirstAudioMs", firstAudio.summary());
+        m.put("addedLatencyMs", latency.summary());
+        m.put("packetsSent", sent);
+        m.put("packetsReceived", received);
+        m.put("packetsExpected", expected);
+        m.put("packetsLost", lost);
+        m.put("lossPercent", expected > 0 ? round4(100.0 * lost / expected) : null);
+        double due = established * holdSeconds * 50;
+        m.put("receivedInHoldPercentOfDue", due > 0 ? round(100.0 * receivedInHold / due) : null);
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("mean", round(established > 0 ? jitterSum / established : 0));
+        j.put("p99", Percentiles.round(jitter.ms(99)));
+        j.put("max", Percentiles.round(jitter.ms(100)));
+        m.put("jitterMs", j);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), m);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

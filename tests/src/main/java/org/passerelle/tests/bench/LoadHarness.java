@@ -1,0 +1,332 @@
+package org.passerelle.tests.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./passerelle bench load --calls N --seconds T [--rooms R] [--rate CPS]}: starts the
+ * gateway as its own process on 127.0.0.1, starts the {@link LoadGenerator} in another, lets it
+ * place N PCMU calls into R embedded rooms and hold them T seconds, samples both processes'
+ * CPU and memory from /proc (and the gateway's live heap with jcmd), measures the codec limit in
+ * this process once both are gone, then prints a table and writes JSON.
+ *
+ * <p>Bounded: at most {@value #MAX_CALLS} calls, {@value #MAX_SECONDS} s of hold, {@value #MAX_RATE}
+ * calls/s; every wait has a deadline and both processes are killed on the way out.
+ */
+public final class LoadHarness {
+    static final int MAX_CALLS = 1000;
+    static final int MAX_SECONDS = 600;
+    static final int MAX_RATE = 200;
+
+    /** What one run was asked to do. */
+    public record Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds,
+                          boolean jfr) {
+        public Options {
+            if (calls < 2 || calls > MAX_CALLS) throw new IllegalArgumentException("--calls must be 2.." + MAX_CALLS);
+            if (seconds < 1 || seconds > MAX_SECONDS) throw new IllegalArgumentException("--seconds must be 1.." + MAX_SECONDS);
+            if (rate <= 0 || rate > MAX_RATE) throw new IllegalArgumentException("--rate must be >0 and <=" + MAX_RATE);
+            if (rooms < 1 || calls < 2 * rooms) {
+                throw new IllegalArgumentException("--rooms must be 1.." + calls / 2 + " (two calls per room at least: one talks, one listens)");
+            }
+        }
+
+        static Options parse(String[] args) {
+            Map<String, String> o = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument " + args[i]);
+                o.put(args[i].substring(2), args[++i]);
+            }
+            for (String k : o.keySet()) {
+                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr").contains(k)) {
+                    throw new IllegalArgumentException("unknown option --" + k);
+                }
+            }
+            int calls = Integer.parseInt(o.getOrDefault("calls", "100"));
+            int rooms = o.containsKey("rooms") ? Integer.parseInt(o.get("rooms")) : Math.max(1, calls / 10);
+            return new Options(calls, Integer.parseInt(o.getOrDefault("seconds", "30")), rooms,
+                    Double.parseDouble(o.getOrDefault("rate", "50")),
+                    o.containsKey("jar") ? Path.of(o.get("jar")) : null,
+                    Path.of(o.getOrDefault("out", defaultOut().toString())),
+                    Double.parseDouble(o.getOrDefault("codec-seconds", "3")),
+                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")));
+        }
+
+        private static Path defaultOut() {
+            String repo = System.getProperty("passerelle.repo");
+            return (repo != null ? Path.of(repo) : Path.of(".")).resolve("tests/target/bench").toAbsolutePath().normalize();
+        }
+    }
+
+    private LoadHarness() {}
+
+    /** Runs from the command line; returns the exit status (0 when every call was set up). */
+    public static int main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench load: " + e.getMessage());
+            return 2;
+        }
+        try {
+            Map<String, Object> report = run(options);
+            System.out.println(LoadReport.table(report));
+            System.out.println("JSON: " + report.get("jsonFile"));
+            return ((Number) report.get("callsFailed")).intValue() == 0 ? 0 : 1;
+        } catch (Exception e) {
+            System.err.println("bench load failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    /** One run; returns the report (also written as JSON under the out directory). */
+    public static Map<String, Object> run(Options o) throws Exception {
+        Files.createDirectories(o.outDir());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path runDir = Files.createDirectories(o.outDir().resolve("load-" + o.calls() + "c-" + stamp));
+        Map<String, Object> machine = machine();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        int sipPort = freePort();
+        int httpPort = freePort();
+        int rtpFirst = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 2000);
+        int rtpLast = rtpFirst + 4 * o.calls() + 100;
+
+        List<String> gwCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow"));
+        if (o.jfr()) {
+            // JFR's profile settings (method samples every 10-20 ms): see 'jfr view hot-methods gateway.jfr'
+            gwCmd.add("-XX:StartFlightRecording=filename=" + runDir.resolve("gateway.jfr") + ",settings=profile");
+        }
+        if (o.jar() != null) {
+            gwCmd.addAll(List.of("-jar", o.jar().toString()));
+        } else {
+            gwCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.passerelle.gateway.Main"));
+        }
+        gwCmd.addAll(List.of("run", "--bind", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
+                "--http-port", Integer.toString(httpPort), "--rtp-ports", rtpFirst + "-" + rtpLast));
+        Files.writeString(runDir.resolve("gateway-command.txt"), String.join(" ", gwCmd) + "\n");
+        Process gateway = new ProcessBuilder(gwCmd).redirectErrorStream(true)
+                .redirectOutput(runDir.resolve("gateway.log").toFile()).start();
+        Process generator = null;
+        Map<String, Object> report = new LinkedHashMap<>();
+        try {
+            awaitHealthy(httpPort, gateway, Duration.ofSeconds(60));
+            ProcessSampler gw = new ProcessSampler(gateway.pid());
+            long idleRss = gw.rssBytes();
+            long idleHeap = gw.liveHeapBytes();
+            double gwCpuIdle = gw.cpuSeconds();
+
+            Path genJson = runDir.resolve("generator.json");
+            List<String> genCmd = List.of(java, "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                    LoadGenerator.class.getName(), "--target", "127.0.0.1:" + sipPort,
+                    "--sip-port", Integer.toString(freePort()), "--calls", Integer.toString(o.calls()),
+                    "--rooms", Integer.toString(o.rooms()), "--rate", Double.toString(o.rate()),
+                    "--seconds", Integer.toString(o.seconds()), "--out", genJson.toString());
+            Files.writeString(runDir.resolve("generator-command.txt"), String.join(" ", genCmd) + "\n");
+            generator = new ProcessBuilder(genCmd).redirectError(runDir.resolve("generator.log").toFile()).start();
+            ProcessSampler gen = new ProcessSampler(generator.pid());
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Process genRef = generator;
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(genRef.getInputStream()))) {
+                    String l;
+                    while ((l = r.readLine()) != null) lines.add(l);
+                } catch (IOException ignored) {
+                    // generator gone
+                }
+            });
+            long setupBudget = (long) (o.calls() / o.rate()) + 60;
+            await(lines, "READY", 60, generator);
+            double genCpuReady = gen.cpuSeconds();
+            await(lines, "SETUP_DONE", setupBudget, generator);
+            double gwCpuHoldStart = gw.cpuSeconds();
+            double genCpuHoldStart = gen.cpuSeconds();
+            // Sample RSS through the hold; the figure is its largest value.
+            long[] holdRss = {gw.rssBytes()};
+            Thread rssWatch = Thread.ofVirtual().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    holdRss[0] = Math.max(holdRss[0], gw.rssBytes());
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            await(lines, "HOLD_DONE", o.seconds() + 30, generator);
+            double gwCpuHoldEnd = gw.cpuSeconds();
+            double genCpuHoldEnd = gen.cpuSeconds();
+            rssWatch.interrupt();
+            long holdHeap = gw.liveHeapBytes();
+            await(lines, "DONE", 60, generator);
+            double genCpuTotal = gen.cpuSeconds();
+            generator.waitFor(10, TimeUnit.SECONDS);
+
+            @SuppressWarnings("unchecked")
+            Map<String, Object> g = new ObjectMapper().readValue(genJson.toFile(), Map.class);
+            report.put("kind", "embedded");
+            report.put("time", Instant.now().toString());
+            report.put("calls", o.calls());
+            report.put("rooms", o.rooms());
+            report.put("rate", o.rate());
+            report.put("seconds", o.seconds());
+            report.put("callsEstablished", g.get("callsEstablished"));
+            report.put("callsFailed", g.get("callsFailed"));
+            report.put("failuresByCode", g.get("failuresByCode"));
+            report.put("callsEndedByGateway", g.get("callsEndedByGateway"));
+            int est = ((Number) g.get("callsEstablished")).intValue();
+            double holdSeconds = ((Number) g.get("holdSeconds")).doubleValue();
+            double callMinutes = est * holdSeconds / 60.0;
+            double gwCpu = gwCpuHoldEnd - gwCpuHoldStart;
+            Map<String, Object> gwm = new LinkedHashMap<>();
+            gwm.put("cpuSecondsInHold", round(gwCpu));
+            gwm.put("cpuSecondsPerCallMinute", callMinutes > 0 ? round4(gwCpu / callMinutes) : null);
+            gwm.put("coresBusyInHold", round(gwCpu / holdSeconds));
+            gwm.put("cpuSecondsSetup", round(gwCpuHoldStart - gwCpuIdle));
+            gwm.put("rssIdleMiB", mib(idleRss));
+            gwm.put("rssHoldMiB", mib(holdRss[0]));
+            gwm.put("rssPerCallKiB", est > 0 ? round((holdRss[0] - idleRss) / 1024.0 / est) : null);
+            gwm.put("liveHeapIdleMiB", mib(idleHeap));
+            gwm.put("liveHeapHoldMiB", mib(holdHeap));
+            gwm.put("heapPerCallKiB", est > 0 && idleHeap > 0 && holdHeap > 0 ? round((holdHeap - idleHeap) / 1024.0 / est) : null);
+            gwm.put("peakRssMiB", mib(gw.peakRssBytes()));
+            report.put("gateway", gwm);
+            Map<String, Object> genm = new LinkedHashMap<>();
+            genm.put("cpuSecondsInHold", round(genCpuHoldEnd - genCpuHoldStart));
+            genm.put("coresBusyInHold", round((genCpuHoldEnd - genCpuHoldStart) / holdSeconds));
+            genm.put("cpuSecondsTotal", round(genCpuTotal - genCpuReady));
+            report.put("generator", genm);
+            for (String k : List.of("sustainedCallsPerSecond", "setupSeconds", "inviteTo200Ms", "callsWithAudioBack",
+                    "inviteToFirstAudioMs", "addedLatencyMs", "lossPercent", "packetsExpected", "packetsLost",
+                    "receivedInHoldPercentOfDue", "jitterMs")) {
+                report.put(k, g.get(k));
+            }
+        } finally {
+            if (generator != null && generator.isAlive()) generator.destroyForcibly();
+            stop(gateway);
+        }
+        // The codec limit, measured here once the gateway and the generator are gone.
+        CodecLimit.Result limit = CodecLimit.measure(Math.max(2, o.calls() / o.rooms()), o.codecSeconds());
+        Map<String, Object> lim = new LinkedHashMap<>();
+        lim.put("embeddedCpuSecondsPerCallMinute", round4(limit.embedded()));
+        lim.put("pcmuOpusCpuSecondsPerCallMinute", round4(limit.pcmuOpus()));
+        report.put("codecLimit", lim);
+        @SuppressWarnings("unchecked")
+        Object perCall = ((Map<String, Object>) report.get("gateway")).get("cpuSecondsPerCallMinute");
+        report.put("ratioToCodecLimit", perCall instanceof Number n && limit.embedded() > 0
+                ? round(n.doubleValue() / limit.embedded()) : null);
+        report.put("machine", machine);
+        Path json = runDir.resolve("report.json");
+        report.put("jsonFile", json.toString());
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        mapper.writeValue(json.toFile(), report);
+        mapper.writeValue(o.outDir().resolve("load-latest.json").toFile(), report);
+        return report;
+    }
+
+    private static void await(BlockingQueue<String> lines, String marker, long seconds, Process p) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String l = lines.poll(200, TimeUnit.MILLISECONDS);
+            if (marker.equals(l)) return;
+            if (l == null && !p.isAlive() && lines.isEmpty()) {
+                throw new IllegalStateException("generator exited (" + p.exitValue() + ") before " + marker);
+            }
+        }
+        throw new IllegalStateException("generator did not reach " + marker + " within " + seconds + " s");
+    }
+
+    private static void awaitHealthy(int httpPort, Process gateway, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!gateway.isAlive()) throw new IllegalStateException("gateway exited (" + gateway.exitValue() + "); see gateway.log");
+            try {
+                if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("gateway not healthy within " + timeout.toSeconds() + " s; see gateway.log");
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM: the gateway hangs up what is left and exits
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A port free on 127.0.0.1 for both UDP and TCP (SIP listens on both), in 15000..19999. */
+    private static int freePort() {
+        for (int i = 0; i < 200; i++) {
+            int port = ThreadLocalRandom.current().nextInt(15000, 20000);
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+                 ServerSocket t = new ServerSocket()) {
+                t.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException e) {
+                // taken
+            }
+        }
+        throw new UncheckedIOException(new IOException("no free port on 127.0.0.1"));
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        try {
+            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> m.put("cpuModel", l.substring(l.indexOf(':') + 1).trim()));
+            m.put("loadAverageAtEnd", Files.readString(Path.of("/proc/loadavg")).trim());
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return m;
+    }
+
+    private static Double mib(long bytes) {
+        return bytes < 0 ? null : round(bytes / 1048576.0);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

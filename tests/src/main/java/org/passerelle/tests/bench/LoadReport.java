@@ -1,0 +1,57 @@
+package org.passerelle.tests.bench;
+
+import java.util.Map;
+
+/** The load harness's report as a plain-text table, in the order an admin reads it. */
+final class LoadReport {
+    private LoadReport() {}
+
+    @SuppressWarnings("unchecked")
+    static String table(Map<String, Object> r) {
+        Map<String, Object> gw = (Map<String, Object>) r.get("gateway");
+        Map<String, Object> gen = (Map<String, Object>) r.get("generator");
+        Map<String, Object> lim = (Map<String, Object>) r.get("codecLimit");
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%nPasserelle load: %s calls into %s embedded rooms at %s calls/s, held %s s%n",
+                r.get("calls"), r.get("rooms"), r.get("rate"), r.get("seconds")));
+        row(b, "calls set up / failed", r.get("callsEstablished") + " / " + r.get("callsFailed")
+                + (isEmpty(r.get("failuresByCode")) ? "" : " " + r.get("failuresByCode"))
+                + ("0".equals(String.valueOf(r.get("callsEndedByGateway"))) ? "" : ", ended by gateway " + r.get("callsEndedByGateway")));
+        row(b, "sustained setup rate", r.get("sustainedCallsPerSecond") + " calls/s");
+        row(b, "INVITE→200 ms", pct(r.get("inviteTo200Ms")));
+        row(b, "INVITE→first audio back ms", pct(r.get("inviteToFirstAudioMs")) + " (" + r.get("callsWithAudioBack") + " calls)");
+        row(b, "added audio latency ms", pct(r.get("addedLatencyMs")));
+        row(b, "packet loss (received)", r.get("lossPercent") + " %  (" + r.get("packetsLost") + " of " + r.get("packetsExpected") + ")");
+        row(b, "packets received / due in hold", r.get("receivedInHoldPercentOfDue") + " %");
+        Map<String, Object> j = (Map<String, Object>) r.get("jitterMs");
+        row(b, "jitter ms (RFC 3550)", j == null ? "-" : "mean " + j.get("mean") + ", p99 " + j.get("p99") + ", max " + j.get("max"));
+        if (gw != null) {
+            row(b, "gateway CPU s per call-minute", gw.get("cpuSecondsPerCallMinute") + "  (" + gw.get("coresBusyInHold") + " cores busy in hold)");
+            row(b, "gateway RSS per call", gw.get("rssPerCallKiB") + " KiB  (idle " + gw.get("rssIdleMiB") + " MiB, hold " + gw.get("rssHoldMiB") + " MiB)");
+            row(b, "gateway live heap per call", gw.get("heapPerCallKiB") + " KiB  (idle " + gw.get("liveHeapIdleMiB") + " MiB, hold " + gw.get("liveHeapHoldMiB") + " MiB)");
+        }
+        if (gen != null) row(b, "generator CPU in hold", gen.get("coresBusyInHold") + " cores (" + gen.get("cpuSecondsInHold") + " s)");
+        if (lim != null) {
+            row(b, "codec limit s per call-minute", lim.get("embeddedCpuSecondsPerCallMinute") + " embedded room path, "
+                    + lim.get("pcmuOpusCpuSecondsPerCallMinute") + " PCMU⇄Opus");
+            row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×");
+        }
+        return b.toString();
+    }
+
+    private static boolean isEmpty(Object o) {
+        return o == null || (o instanceof Map<?, ?> m && m.isEmpty());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String pct(Object o) {
+        if (!(o instanceof Map)) return "-";
+        Map<String, Object> m = (Map<String, Object>) o;
+        return "p50 " + m.get("p50") + "  p95 " + m.get("p95") + "  p99 " + m.get("p99") + "  max " + m.get("max")
+                + "  (n=" + m.get("count") + ")";
+    }
+
+    private static void row(StringBuilder b, String name, String value) {
+        b.append(String.format("  %-34s %s%n", name, value));
+    }
+}
