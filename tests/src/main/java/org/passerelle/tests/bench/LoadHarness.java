@@ -118,7 +118,7 @@ public final class LoadHarness {
         int rtpLast = rtpFirst + 4 * o.calls() + 100;
 
         List<String> gwCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow"));
+                "--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow"));
         if (o.jfr()) {
             // JFR's profile settings (method samples every 10-20 ms): see 'jfr view hot-methods gateway.jfr'
             gwCmd.add("-XX:StartFlightRecording=filename=" + runDir.resolve("gateway.jfr") + ",settings=profile");

@@ -20,6 +20,8 @@ public final class Resampler {
     static final double STOPBAND_DB = 75;
     static final double PASSBAND_FRACTION = 0.85;
 
+    private static final DotProduct DOT = DotProduct.INSTANCE;
+
     private final int fromRate;
     private final int toRate;
     private final int up;      // L
@@ -139,7 +141,7 @@ public final class Resampler {
             pos = pos + 1 == k ? 0 : pos + 1;
             // The window of the last K inputs, oldest first, is hist[pos .. pos+K).
             while (phase < up) {
-                out[w++] = saturate(dot(phases[phase], hist, pos, k));
+                out[w++] = saturate(DOT.dot(phases[phase], hist, pos, k));
                 phase += down;
             }
             phase -= up;
@@ -147,28 +149,9 @@ public final class Resampler {
         return w - outOff;
     }
 
-    /**
-     * The filter's dot product: {@code sum c[q] * h[off + q]} over {@code k} taps. Eight running
-     * sums instead of one break the chain of dependent additions, so the CPU overlaps them (the
-     * JIT keeps float addition in order and would not split one sum itself): about 4 times
-     * faster, and this loop is most of a call's CPU.
-     */
-    private static float dot(float[] c, float[] h, int off, int k) {
-        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-        int q = 0;
-        for (int end = k - 7; q < end; q += 8) {
-            int j = off + q;
-            a0 += c[q] * h[j];
-            a1 += c[q + 1] * h[j + 1];
-            a2 += c[q + 2] * h[j + 2];
-            a3 += c[q + 3] * h[j + 3];
-            a4 += c[q + 4] * h[j + 4];
-            a5 += c[q + 5] * h[j + 5];
-            a6 += c[q + 6] * h[j + 6];
-            a7 += c[q + 7] * h[j + 7];
-        }
-        for (; q < k; q++) a0 += c[q] * h[off + q];
-        return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+    /** How the filter runs here: "vector N bit" (SIMD) or "scalar". */
+    public static String implementation() {
+        return DOT.describe();
     }
 
     /** Forgets the history, as at construction (e.g. after a stream restart). */
