@@ -27,6 +27,18 @@ public interface WebRtcSession extends AutoCloseable {
          */
         void onRtp(RtpPacket packet);
 
+        /**
+         * The same packet with the remote track it belongs to, found by its SSRC in the remote
+         * description (several m-lines, e.g. an SFU's subscriber offer); {@code track} is null for
+         * an SSRC the description does not announce. The default forwards to {@link #onRtp(RtpPacket)}.
+         */
+        default void onRtp(RtpPacket packet, RemoteTrack track) {
+            onRtp(packet);
+        }
+
+        /** The remote tracks after an offer/answer exchange changed them; on the negotiating thread. */
+        default void onRemoteTracks(java.util.List<RemoteTrack> tracks) {}
+
         /** The connection failed (ICE, DTLS, consent lost) or closed; called once. */
         void onClosed(String reason);
     }
@@ -44,11 +56,44 @@ public interface WebRtcSession extends AutoCloseable {
     /** Our SDP: the answer, or the offer in client role. Holds our ICE candidates (no trickle). */
     String localDescription();
 
-    /** Client role: the remote answer. */
+    /** Client role: the remote answer, to our first offer or to {@link #createOffer()}. */
     void applyAnswer(String answerSdp) throws WebRtcException;
 
     /** A trickled remote candidate ("candidate:..." line without "a="); null or empty ends. */
     void addRemoteCandidate(String candidate, String sdpMid) throws WebRtcException;
+
+    /**
+     * Renegotiation (RFC 8829 §5.3.2): answers the remote's new offer on this established session,
+     * over the same ICE/DTLS/SRTP transport, and returns our answer. Mids keep their m-lines, new
+     * m-lines are taken, removed ones (port 0) rejected; the remote tracks are updated. An ICE
+     * restart (new ufrag) or a new fingerprint is refused.
+     */
+    default String applyRemoteOffer(String offerSdp) throws WebRtcException {
+        throw new WebRtcException("renegotiation is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Client role: a new offer on the established session (same transport, same mids, new tracks
+     * appended); apply the answer with {@link #applyAnswer}.
+     */
+    default String createOffer() throws WebRtcException {
+        throw new WebRtcException("renegotiation is not supported by " + getClass().getSimpleName());
+    }
+
+    /** The remote audio tracks of the current description. */
+    default java.util.List<RemoteTrack> remoteTracks() {
+        return java.util.List.of();
+    }
+
+    /** Our ICE candidates for trickle signalling (they are in our description too). */
+    default java.util.List<TrickleCandidate> localCandidates() {
+        return java.util.List.of();
+    }
+
+    /** The msid track id of the audio track we send (LiveKit's AddTrackRequest cid), or null. */
+    default String localTrackId() {
+        return null;
+    }
 
     /** Always {@link AudioCodec#OPUS} for now. */
     AudioCodec codec();
