@@ -439,6 +439,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     String id() { return id; }
 
+    boolean isIceControlling() { return ice.isControlling(); }
+
     long droppedPackets() { return dropped; }
 
     // --- ICE events (ice4j threads) ---
