@@ -74,6 +74,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private final String trackId;
     /** True when we made the first offer (client role): only then do we make re-offers. */
     private final boolean offerer;
+    /** We answer and send nothing (an SFU's subscriber connection): every audio m-line recvonly. */
+    private final boolean receiveOnly;
 
     // negotiation, guarded by this (signalling calls are rare and come from one executor)
     private final AtomicReference<NegotiationState> negotiation = new AtomicReference<>(NegotiationState.STABLE);
@@ -118,7 +120,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private long dropped;
 
     private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
-                           WebRtcSdp.Remote offer, NanoClock clock) throws WebRtcException {
+                           WebRtcSdp.Remote offer, boolean receiveOnly, NanoClock clock) throws WebRtcException {
         this.id = "webrtc-" + IDS.incrementAndGet();
         String callId = MDC.get("call");
         this.mdc = callId != null ? callId : id;
@@ -127,6 +129,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.clock = clock;
         this.mid = mid;
         this.offerer = offer == null;
+        this.receiveOnly = receiveOnly;
         this.rtcp = new RtcpReports(ssrc, cname, AudioCodec.OPUS.rtpClockRate());
         this.ice = new IceTransport(config, controlling, this);
         this.sessionId = Math.abs(RANDOM.nextLong());
@@ -140,7 +143,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             WebRtcSdp.Setup ours = offer.setup() == WebRtcSdp.Setup.PASSIVE ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
             dtlsClient = ours == WebRtcSdp.Setup.ACTIVE;
             takenMids = WebRtcSdp.takenMids(offer, Set.of());
-            localSdp = WebRtcSdp.answer(offer, local(ours, offer.opusPayloadType()), sdpVersion, Set.of());
+            localSdp = WebRtcSdp.answer(offer, local(ours, offer.opusPayloadType()), sdpVersion, Set.of(), !receiveOnly);
             tracks = TrackTable.of(offer, takenMids);
         }
     }
@@ -155,12 +158,18 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     /** Answers a browser's or an SFU's offer: ICE controlled (controlling if it is ICE-lite), DTLS per its a=setup. */
     static PeerConnection answer(WebRtcConfig config, String offerSdp, Listener listener, NanoClock clock)
             throws WebRtcException {
+        return answer(config, offerSdp, false, listener, clock);
+    }
+
+    /** As {@link #answer(WebRtcConfig, String, Listener, NanoClock)}; {@code receiveOnly}: we never send. */
+    static PeerConnection answer(WebRtcConfig config, String offerSdp, boolean receiveOnly, Listener listener,
+                                 NanoClock clock) throws WebRtcException {
         WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp, true);
         if (!offer.noAudio() && !offer.rtcpMux()) {
             throw new WebRtcException("the offer lacks a=rtcp-mux, which WebRTC requires (RFC 8829 §5.1.3)");
         }
         // RFC 8445 §6.1.1: facing an ICE-lite offerer (LiveKit's use_ice_lite), the full agent controls
-        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, clock);
+        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly, clock);
         try {
             pc.startWith(offer);
         } catch (WebRtcException | RuntimeException e) {
@@ -172,7 +181,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     /** Makes an offer: ICE controlling, DTLS client unless the answer says active. */
     static PeerConnection offer(WebRtcConfig config, Listener listener, NanoClock clock) throws WebRtcException {
-        PeerConnection pc = new PeerConnection(config, listener, true, "0", null, clock);
+        PeerConnection pc = new PeerConnection(config, listener, true, "0", null, false, clock);
         pc.startReceiving();
         pc.armTimeout();
         return pc;
@@ -230,10 +239,10 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         // RFC 8842 §5.3: keep the established DTLS role; the re-offer says actpass
         WebRtcSdp.Setup ours = dtlsClient ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
         Set<String> taken = WebRtcSdp.takenMids(offer, takenMids);
-        String sendMid = WebRtcSdp.sendMid(offer, takenMids);
+        String sendMid = receiveOnly ? null : WebRtcSdp.sendMid(offer, takenMids);
         WebRtcSdp.Media send = sendMid != null ? offer.media(sendMid) : null;
         int pt = send != null ? send.opusPayloadType() : offer.opusPayloadType();
-        String answer = WebRtcSdp.answer(offer, local(ours, pt), ++sdpVersion, takenMids);
+        String answer = WebRtcSdp.answer(offer, local(ours, pt), ++sdpVersion, takenMids, !receiveOnly);
         remote = offer;
         if (pt >= 0) remotePt = pt;
         takenMids = taken;
@@ -248,7 +257,10 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     public synchronized String createOffer() throws WebRtcException {
         if (!offerer) throw new WebRtcException("this session answered; re-offers come from the other side");
         if (state.get() == SessionState.CLOSED) throw new WebRtcException("the session is closed");
-        if (!move(NegotiationState.HAVE_LOCAL_OFFER)) throw new WebRtcException("an offer of ours is already pending");
+        // before any answer the pending first offer is simply replaced; after, one offer at a time
+        if (remote != null && !move(NegotiationState.HAVE_LOCAL_OFFER)) {
+            throw new WebRtcException("an offer of ours is already pending");
+        }
         // RFC 8842 §5.5: a re-offer says actpass; the answerer keeps the established roles
         localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.copyOf(extraTracks), ++sdpVersion);
         return localSdp;
@@ -297,7 +309,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     private void startWith(WebRtcSdp.Remote r) throws WebRtcException {
         remote = r;
-        String sendMid = offerer ? mid : WebRtcSdp.sendMid(r, Set.of());
+        String sendMid = offerer ? mid : receiveOnly ? null : WebRtcSdp.sendMid(r, Set.of());
         WebRtcSdp.Media send = sendMid != null ? r.media(sendMid) : null;
         remotePt = send != null && send.opusPayloadType() >= 0 ? send.opusPayloadType() : r.opusPayloadType();
         // made now so that DTLS arriving before our ICE side completes is queued, not lost
@@ -360,7 +372,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     @Override
     public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
         SrtpSession s = srtp;
-        if (s == null || state.get() != SessionState.CONNECTED || remotePt < 0) {
+        if (s == null || state.get() != SessionState.CONNECTED || remotePt < 0 || receiveOnly) {
             packet.release();
             return;
         }
@@ -577,7 +589,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 SessionState s = state.get();
                 double secs = config.connectTimeout().toMillis() / 1000.0;
                 if (s == SessionState.NEW || s == SessionState.CHECKING) {
-                    fail("ICE failed: no connectivity within " + secs + " s");
+                    fail("ICE failed: no connectivity within " + secs + " s"
+                            + (ice.remoteCandidateCount() == 0 ? " (no usable remote candidate was received)" : ""));
                 } else if (s == SessionState.DTLS) {
                     fail("ICE failed: DTLS handshake did not complete within " + secs + " s");
                 }

@@ -278,8 +278,17 @@ public final class WebRtcSdp {
      * @param version the o= session version: 2 for the first answer, one more for each new one
      */
     public static String answer(Remote offer, Local local, long version, Set<String> keepMids) {
+        return answer(offer, local, version, keepMids, true);
+    }
+
+    /**
+     * As {@link #answer(Remote, Local, long, Set)}; with {@code send} false (an SFU's subscriber
+     * connection) no m-line carries our track: every taken audio m-line is recvonly or inactive,
+     * even where the offer says sendrecv (pion does, for LiveKit's subscriber transceivers).
+     */
+    public static String answer(Remote offer, Local local, long version, Set<String> keepMids, boolean send) {
         List<String> taken = List.copyOf(takenMids(offer, keepMids));
-        String sendMid = sendMid(offer, keepMids);
+        String sendMid = send ? sendMid(offer, keepMids) : null;
         StringBuilder b = new StringBuilder(1024);
         session(b, local, version, taken);
         boolean first = true;
@@ -294,7 +303,7 @@ public final class WebRtcSdp {
                 continue;
             }
             if (m.opusAudio()) {
-                boolean sends = mid.equals(sendMid);
+                boolean sends = sendMid != null && mid.equals(sendMid);
                 String dir = sends ? answerDirection(m.direction())
                         : m.remoteSends() ? "recvonly" : "inactive";
                 audio(b, local, mid, m.opusPayloadType(), dir, sends, first);

@@ -6,10 +6,12 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 
 /**
- * One WebRTC peer connection carrying one Opus audio stream each way: ICE (ice4j), DTLS-SRTP
- * (Bouncy Castle, jitsi-srtp), BUNDLE and rtcp-mux, RTCP reports. It can answer a browser's offer
- * (the gateway as server, embedded rooms) or make the offer itself (the gateway as client of a
- * remote SFU such as LiveKit).
+ * One WebRTC peer connection: ICE (ice4j), DTLS-SRTP (Bouncy Castle, jitsi-srtp), BUNDLE and
+ * rtcp-mux, RTCP reports. It sends one Opus audio track and receives one or several (an SFU offers
+ * one audio m-line per remote track; {@link Listener#onRtp(RtpPacket, RemoteTrack)} tells them
+ * apart). It can answer a browser's offer (the gateway as server, embedded rooms), answer an SFU's
+ * offers receive-only and renegotiate (LiveKit's subscriber connection), or make the offer itself
+ * (LiveKit's publisher connection).
  *
  * <p>THIS FILE IS THE CONTRACT; {@link PeerConnection} implements it. Signatures may gain
  * methods but these stay. Log lines carry the MDC "call" value current when the session is made.
@@ -46,6 +48,16 @@ public interface WebRtcSession extends AutoCloseable {
     /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
     static WebRtcSession answer(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
         return PeerConnection.answer(config, offerSdp, listener, NanoClock.SYSTEM);
+    }
+
+    /**
+     * Answers an SFU's offer on a connection we only receive on (LiveKit's subscriber connection):
+     * every audio m-line is answered recvonly, {@link #sendAudio} drops; re-offers go to
+     * {@link #applyRemoteOffer}. An offer with data channels only (LiveKit's first) is answered
+     * too: its m-line is taken to bring ICE and DTLS up, SCTP is not spoken.
+     */
+    static WebRtcSession answerReceiveOnly(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
+        return PeerConnection.answer(config, offerSdp, true, listener, NanoClock.SYSTEM);
     }
 
     /** Makes an offer (client role, towards an SFU); apply the answer with {@link #applyAnswer}. */

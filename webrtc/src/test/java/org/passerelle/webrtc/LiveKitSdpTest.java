@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The subscriber offers a LiveKit server (pion/webrtc v4) makes, as pion writes them: session-level
  * fingerprint, candidates (both components, UDP and passive TCP) on the first m-line only, one
- * sendonly audio m-line per subscribed track with a=ssrc cname/msid/mslabel/label and a=msid
- * "PA_…|TR_… TR_…", extmap and rtcp-fb, a data channel m-line, and re-offers as tracks come and go.
+ * audio m-line per subscribed track (a=sendrecv: pion's AddTrack transceivers) with a=ssrc
+ * cname/msid/mslabel/label and a=msid "PA_…|TR_… TR_…", extmap and rtcp-fb nack, RED, PCMU and
+ * PCMA, a data channel m-line, and re-offers as tracks come and go. Taken from what LiveKit
+ * v1.13.5 sent to this stack in a manual check.
  */
 class LiveKitSdpTest {
     private static final String FP = "5D:1A:07:8B:33:9C:E2:7F:40:21:A4:16:B8:C3:0E:62:9D:55:F1:73:0A:8E:2B:C4:91:3D:6F:E0:27:B5:48:1C";
@@ -44,17 +46,17 @@ class LiveKitSdpTest {
 
     /** One subscribed track; {@code ssrc} 0: the transceiver has no track (removed: inactive). */
     static String audio(String mid, long ssrc, String participant, String track) {
-        String s = lines("m=audio 9 UDP/TLS/RTP/SAVPF 111 63", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:" + mid,
+        String s = lines("m=audio 9 UDP/TLS/RTP/SAVPF 111 63 0 8", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:" + mid,
                 "a=ice-ufrag:yTQcUqkxlbWmsRNt", "a=ice-pwd:KYpwIXqHxAmtcQtqWNnXbBrJkPQSbgzS", "a=rtcp-mux", "a=rtcp-rsize",
-                "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtcp-fb:111 transport-cc",
-                "a=rtpmap:63 red/48000/2", "a=fmtp:63 111/111",
-                "a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid",
-                "a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01");
+                "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1", "a=rtcp-fb:111 nack",
+                "a=rtpmap:63 red/48000/2", "a=fmtp:63 111/111", "a=rtpmap:0 PCMU/8000", "a=rtcp-fb:0 nack",
+                "a=rtpmap:8 PCMA/8000", "a=rtcp-fb:8 nack",
+                "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time");
         if (ssrc == 0) return s + lines("a=inactive");
         String stream = participant + "|" + track;
         return s + lines("a=ssrc:" + ssrc + " cname:" + stream, "a=ssrc:" + ssrc + " msid:" + stream + " " + track,
                 "a=ssrc:" + ssrc + " mslabel:" + stream, "a=ssrc:" + ssrc + " label:" + track,
-                "a=msid:" + stream + " " + track, "a=sendonly");
+                "a=msid:" + stream + " " + track, "a=sendrecv");
     }
 
     static String lines(String... l) {
@@ -134,7 +136,7 @@ class LiveKitSdpTest {
         assertEquals(3, r.media().size());
         WebRtcSdp.Media bob = r.media("2");
         assertTrue(bob.opusAudio());
-        assertEquals("sendonly", bob.direction());
+        assertEquals("sendrecv", bob.direction());
         assertEquals(111, bob.opusPayloadType());
         assertEquals("PA_bob|TR_AMbob", bob.streamId());
         assertEquals("TR_AMbob", bob.trackId());
@@ -147,13 +149,13 @@ class LiveKitSdpTest {
     void answersEveryTrackRecvonlyInOneBundleAndKeepsTheDataTransport() throws Exception {
         WebRtcSdp.Remote r = WebRtcSdp.parse(TWO_TRACKS, true);
         // the previous answer took mid 0 (data only): it stays taken
-        String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, 111), 3, Set.of("0"));
+        String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, 111), 3, Set.of("0"), false);
         List<String> lines = List.of(a.split("\r\n"));
         assertTrue(lines.contains("o=- 42 3 IN IP4 127.0.0.1"), "the session version moves on");
         assertTrue(lines.contains("a=group:BUNDLE 0 1 2"));
         assertEquals(List.of("m=application 40000 UDP/DTLS/SCTP webrtc-datachannel",
                 "m=audio 40000 UDP/TLS/RTP/SAVPF 111", "m=audio 40000 UDP/TLS/RTP/SAVPF 111"), mLines(a));
-        assertEquals(2, lines.stream().filter(l -> l.equals("a=recvonly")).count());
+        assertEquals(2, lines.stream().filter(l -> l.equals("a=recvonly")).count(), "receive-only though offered sendrecv");
         assertFalse(a.contains("a=ssrc:"), "we send nothing on the subscriber connection");
         assertFalse(a.contains("a=msid:"));
         assertFalse(a.contains("red/48000"), "Opus only");
@@ -172,7 +174,7 @@ class LiveKitSdpTest {
     @Test
     void aReOfferKeepsMidsMakesRemovedTracksInactiveAndAppendsNewOnes() throws Exception {
         WebRtcSdp.Remote r = WebRtcSdp.parse(ALICE_LEFT, true);
-        String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, 111), 4, Set.of("0"));
+        String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, 111), 4, Set.of("0"), false);
         List<String> lines = List.of(a.split("\r\n"));
         assertTrue(lines.contains("a=group:BUNDLE 0 1 2 3"));
         assertEquals(List.of("m=application 40000 UDP/DTLS/SCTP webrtc-datachannel",
@@ -193,12 +195,15 @@ class LiveKitSdpTest {
         String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, 111), 2, Set.of());
         assertEquals("m=application 0 UDP/DTLS/SCTP webrtc-datachannel", mLines(a).getFirst());
         assertTrue(a.contains("a=group:BUNDLE 1 2\r\n"));
+        // a browser-facing answer sends on the first audio m-line the remote receives on
+        assertTrue(section(a, "1").contains("a=sendrecv") && section(a, "1").contains("a=msid:stream1 track1"));
+        assertTrue(section(a, "2").contains("a=recvonly"));
     }
 
     @Test
     void readsIceLiteAndLeavesOutRepairSources() throws Exception {
         String sdp = (head("0", true) + audio("0", 1111L, "PA_x", "TR_x"))
-                .replace("a=sendonly", "a=ssrc-group:FID 1111 2222\r\na=ssrc:2222 cname:PA_x|TR_x\r\na=sendonly");
+                .replace("a=sendrecv", "a=ssrc-group:FID 1111 2222\r\na=ssrc:2222 cname:PA_x|TR_x\r\na=sendrecv");
         WebRtcSdp.Remote r = WebRtcSdp.parse(sdp);
         assertTrue(r.iceLite());
         assertEquals(List.of(1111L), r.media().getFirst().ssrcs().stream().map(WebRtcSdp.Ssrc::ssrc).toList());

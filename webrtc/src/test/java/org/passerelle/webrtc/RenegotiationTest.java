@@ -117,6 +117,28 @@ class RenegotiationTest {
     }
 
     @Test
+    void aReceiveOnlyAnswerTakesTheOfferedTracksAndSendsNothing() throws Exception {
+        Recorder a = new Recorder(), b = new Recorder();
+        PeerConnection offerer = track(PeerConnection.offer(CONFIG, a, NanoClock.SYSTEM));
+        offerer.addSendTrack();
+        String offer = offerer.createOffer();
+        PeerConnection subscriber = track(PeerConnection.answer(CONFIG, offer, true, b, NanoClock.SYSTEM));
+        String answer = subscriber.localDescription();
+        assertEquals(2, answer.split("a=recvonly\r\n", -1).length - 1, answer);
+        assertTrue(!answer.contains("a=ssrc:") && !answer.contains("a=sendrecv"), answer);
+        assertEquals(2, subscriber.remoteTracks().size());
+        offerer.applyAnswer(answer);
+        a.awaitConnected();
+        b.awaitConnected();
+        RtpPacket p = offerer.packetPool().acquire();
+        p.buffer()[RtpPacket.FIXED_HEADER] = 7;
+        offerer.sendAudio(p, 10, 960);
+        Received r = b.packets.poll(5, TimeUnit.SECONDS);
+        assertNotNull(r);
+        assertEquals("0", r.track().mid());
+    }
+
+    @Test
     void anIceLiteOffererMakesUsControllingAndWeStillConnect() throws Exception {
         Recorder a = new Recorder(), b = new Recorder();
         PeerConnection offerer = track(PeerConnection.offer(CONFIG, a, NanoClock.SYSTEM));
