@@ -168,6 +168,23 @@ class RenegotiationTest {
     }
 
     @Test
+    void trickleOnlyOffersConnectOnceTheCandidatesArrive() throws Exception {
+        // LiveKit writes no candidate in its SDP and trickles them all, with the BUNDLE tag's mid
+        Recorder a = new Recorder(), b = new Recorder();
+        PeerConnection offerer = track(PeerConnection.offer(CONFIG, a, NanoClock.SYSTEM));
+        String bare = offerer.localDescription().replaceAll("a=candidate:[^\r]*\r\n", "")
+                .replace("a=end-of-candidates\r\n", "");
+        PeerConnection answerer = track(PeerConnection.answer(CONFIG, bare, true, b, NanoClock.SYSTEM));
+        String answer = answerer.localDescription().replaceAll("a=candidate:[^\r]*\r\n", "");
+        offerer.applyAnswer(answer);
+        for (TrickleCandidate c : answerer.localCandidates()) offerer.addRemoteCandidate(c.candidate(), c.sdpMid());
+        for (TrickleCandidate c : offerer.localCandidates()) answerer.addRemoteCandidate(c.candidate(), "whatever-mid");
+        offerer.addRemoteCandidate("", null); // end of candidates is ignored
+        a.awaitConnected();
+        b.awaitConnected();
+    }
+
+    @Test
     void localCandidatesAreOfferedForTrickle() throws Exception {
         PeerConnection offerer = track(PeerConnection.offer(CONFIG, new Recorder(), NanoClock.SYSTEM));
         List<TrickleCandidate> c = offerer.localCandidates();
