@@ -5,7 +5,11 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +37,11 @@ import org.slf4j.MDC;
  * demultiplexes (RFC 7983) and decrypts into pooled packets; {@link #sendAudio} encrypts in the
  * caller's packet and sends on the selected pair; a shared timer sends RTCP every 5 s and
  * watches the connect timeout and consent.
+ *
+ * <p>Several m-lines (an SFU such as LiveKit offers one audio m-line per remote track, BUNDLEd):
+ * every Opus m-line is taken, packets are matched to their {@link RemoteTrack} by SSRC through a
+ * {@link TrackTable} snapshot, and re-offers are answered over the same transport
+ * ({@link #applyRemoteOffer}); in client role {@link #createOffer} makes re-offers.
  */
 final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnection.class);
@@ -61,7 +70,23 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private final long ssrc = RANDOM.nextInt() & 0xffffffffL;
     private final String cname = randomToken(16);
     private final String mid;
-    private final String localSdp;
+    private final String streamId;
+    private final String trackId;
+    /** True when we made the first offer (client role): only then do we make re-offers. */
+    private final boolean offerer;
+    /** We answer and send nothing (an SFU's subscriber connection): every audio m-line recvonly. */
+    private final boolean receiveOnly;
+
+    // negotiation, guarded by this (signalling calls are rare and come from one executor)
+    private final AtomicReference<NegotiationState> negotiation = new AtomicReference<>(NegotiationState.STABLE);
+    private volatile String localSdp;
+    private long sdpVersion = 2;
+    /** The mids our last answer took (kept taken in later answers, RFC 8829 §5.3.2). */
+    private Set<String> takenMids = Set.of();
+    /** Extra tracks we send (client role, tests): each its own m-line, appended to the offer. */
+    private final List<WebRtcSdp.SendTrack> extraTracks = new ArrayList<>();
+    private final Set<String> knownCandidates = new HashSet<>();
+    private volatile TrackTable tracks = TrackTable.EMPTY;
 
     private volatile WebRtcSdp.Remote remote;
     private volatile int remotePt;
@@ -80,6 +105,10 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private int sequence = RANDOM.nextInt(0x10000);
     private long timestamp = RANDOM.nextInt() & 0xffffffffL;
     private boolean firstSent;
+    // per extra track: sequence, timestamp, first sent (same guard)
+    private int[] extraSequence = new int[0];
+    private long[] extraTimestamp = new long[0];
+    private boolean[] extraFirstSent = new boolean[0];
     private long sendFailures;
 
     // RTCP send path, timer thread only
@@ -91,7 +120,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private long dropped;
 
     private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
-                           WebRtcSdp.Remote offer, NanoClock clock) throws WebRtcException {
+                           WebRtcSdp.Remote offer, boolean receiveOnly, NanoClock clock) throws WebRtcException {
         this.id = "webrtc-" + IDS.incrementAndGet();
         String callId = MDC.get("call");
         this.mdc = callId != null ? callId : id;
@@ -99,31 +128,48 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.listener = listener;
         this.clock = clock;
         this.mid = mid;
+        this.offerer = offer == null;
+        this.receiveOnly = receiveOnly;
         this.rtcp = new RtcpReports(ssrc, cname, AudioCodec.OPUS.rtpClockRate());
         this.ice = new IceTransport(config, controlling, this);
-        String streamId = "passerelle-" + randomToken(8);
-        String trackId = randomToken(16);
-        String fingerprint = DtlsCertificate.get().fingerprint();
+        this.sessionId = Math.abs(RANDOM.nextLong());
+        this.streamId = "passerelle-" + randomToken(8);
+        this.trackId = randomToken(16);
         if (offer == null) {
-            localSdp = WebRtcSdp.offer(new WebRtcSdp.Local(Math.abs(RANDOM.nextLong()), ice.localUfrag(),
-                    ice.localPassword(), fingerprint, WebRtcSdp.Setup.ACTPASS, mid, OUR_OPUS_PT, ssrc, cname,
-                    streamId, trackId, ice.localCandidates()));
+            localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT));
+            negotiation.set(NegotiationState.HAVE_LOCAL_OFFER);
         } else {
             // RFC 5763 §5: the answerer to actpass takes passive (we are the DTLS server)
             WebRtcSdp.Setup ours = offer.setup() == WebRtcSdp.Setup.PASSIVE ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
             dtlsClient = ours == WebRtcSdp.Setup.ACTIVE;
-            localSdp = WebRtcSdp.answer(offer, new WebRtcSdp.Local(Math.abs(RANDOM.nextLong()), ice.localUfrag(),
-                    ice.localPassword(), fingerprint, ours, mid, offer.opusPayloadType(), ssrc, cname, streamId,
-                    trackId, ice.localCandidates()));
+            takenMids = WebRtcSdp.takenMids(offer, Set.of());
+            localSdp = WebRtcSdp.answer(offer, local(ours, offer.opusPayloadType()), sdpVersion, Set.of(), !receiveOnly);
+            tracks = TrackTable.of(offer, takenMids);
         }
     }
 
-    /** Answers a browser's offer: ICE controlled, DTLS per its a=setup. */
+    private final long sessionId;
+
+    private WebRtcSdp.Local local(WebRtcSdp.Setup setup, int pt) {
+        return new WebRtcSdp.Local(sessionId, ice.localUfrag(), ice.localPassword(), DtlsCertificate.get().fingerprint(),
+                setup, mid, pt, ssrc, cname, streamId, trackId, ice.localCandidates());
+    }
+
+    /** Answers a browser's or an SFU's offer: ICE controlled (controlling if it is ICE-lite), DTLS per its a=setup. */
     static PeerConnection answer(WebRtcConfig config, String offerSdp, Listener listener, NanoClock clock)
             throws WebRtcException {
-        WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp);
-        if (!offer.rtcpMux()) throw new WebRtcException("the offer lacks a=rtcp-mux, which WebRTC requires (RFC 8829 §5.1.3)");
-        PeerConnection pc = new PeerConnection(config, listener, false, offer.mid(), offer, clock);
+        return answer(config, offerSdp, false, listener, clock);
+    }
+
+    /** As {@link #answer(WebRtcConfig, String, Listener, NanoClock)}; {@code receiveOnly}: we never send. */
+    static PeerConnection answer(WebRtcConfig config, String offerSdp, boolean receiveOnly, Listener listener,
+                                 NanoClock clock) throws WebRtcException {
+        WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp, true);
+        if (!offer.noAudio() && !offer.rtcpMux()) {
+            throw new WebRtcException("the offer lacks a=rtcp-mux, which WebRTC requires (RFC 8829 §5.1.3)");
+        }
+        // RFC 8445 §6.1.1: facing an ICE-lite offerer (LiveKit's use_ice_lite), the full agent controls
+        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly, clock);
         try {
             pc.startWith(offer);
         } catch (WebRtcException | RuntimeException e) {
@@ -135,7 +181,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     /** Makes an offer: ICE controlling, DTLS client unless the answer says active. */
     static PeerConnection offer(WebRtcConfig config, Listener listener, NanoClock clock) throws WebRtcException {
-        PeerConnection pc = new PeerConnection(config, listener, true, "0", null, clock);
+        PeerConnection pc = new PeerConnection(config, listener, true, "0", null, false, clock);
         pc.startReceiving();
         pc.armTimeout();
         return pc;
@@ -147,36 +193,170 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     }
 
     @Override
-    public void applyAnswer(String answerSdp) throws WebRtcException {
-        if (remote != null) throw new WebRtcException("an answer was already applied");
-        if (!ice.isControlling()) throw new WebRtcException("this session answered; it takes no answer");
+    public synchronized void applyAnswer(String answerSdp) throws WebRtcException {
+        if (negotiation.get() != NegotiationState.HAVE_LOCAL_OFFER) {
+            throw new WebRtcException(offerer ? "no offer of ours is pending; the answer was already applied"
+                    : "this session answered; it takes no answer");
+        }
         WebRtcSdp.Remote answer = WebRtcSdp.parse(answerSdp);
-        // RFC 5763 §5: the answer's active/passive fixes the DTLS roles
-        dtlsClient = answer.setup() != WebRtcSdp.Setup.ACTIVE;
-        startWith(answer);
+        if (remote == null) {
+            // RFC 5763 §5: the answer's active/passive fixes the DTLS roles
+            dtlsClient = answer.setup() != WebRtcSdp.Setup.ACTIVE;
+            takenMids = answeredMids(answer);
+            tracks = TrackTable.of(answer, takenMids);
+            startWith(answer);
+        } else {
+            // an answer to a re-offer: same transport, new m-lines
+            sameTransport(answer);
+            addCandidates(answer);
+            remote = answer;
+            takenMids = answeredMids(answer);
+            tracks = TrackTable.of(answer, takenMids);
+        }
+        move(NegotiationState.STABLE);
+        log(false, "answer applied: {} remote tracks", tracks.tracks().size());
+        listener.onRemoteTracks(tracks.tracks());
+    }
+
+    /** The m-lines of the remote's answer that it took (port not 0). */
+    private static Set<String> answeredMids(WebRtcSdp.Remote answer) {
+        Set<String> mids = new LinkedHashSet<>();
+        for (WebRtcSdp.Media m : answer.media()) if (!m.rejected()) mids.add(m.midOrIndex());
+        return mids;
+    }
+
+    @Override
+    public synchronized String applyRemoteOffer(String offerSdp) throws WebRtcException {
+        if (state.get() == SessionState.CLOSED) throw new WebRtcException("the session is closed");
+        if (negotiation.get() != NegotiationState.STABLE) {
+            // RFC 8829 §4.1.8.1: glare; an SFU uses one direction per connection, so we do not roll back
+            throw new WebRtcException("a re-offer arrived while our own offer is pending");
+        }
+        if (remote == null) throw new WebRtcException("no description was applied yet");
+        WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp, true);
+        sameTransport(offer);
+        addCandidates(offer);
+        // RFC 8842 §5.3: keep the established DTLS role; the re-offer says actpass
+        WebRtcSdp.Setup ours = dtlsClient ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
+        Set<String> taken = WebRtcSdp.takenMids(offer, takenMids);
+        String sendMid = receiveOnly ? null : WebRtcSdp.sendMid(offer, takenMids);
+        WebRtcSdp.Media send = sendMid != null ? offer.media(sendMid) : null;
+        int pt = send != null ? send.opusPayloadType() : offer.opusPayloadType();
+        String answer = WebRtcSdp.answer(offer, local(ours, pt), ++sdpVersion, takenMids, !receiveOnly);
+        remote = offer;
+        if (pt >= 0) remotePt = pt;
+        takenMids = taken;
+        tracks = TrackTable.of(offer, taken);
+        localSdp = answer;
+        log(false, "re-offer answered: {} m-lines taken, {} remote tracks", taken.size(), tracks.tracks().size());
+        listener.onRemoteTracks(tracks.tracks());
+        return answer;
+    }
+
+    @Override
+    public synchronized String createOffer() throws WebRtcException {
+        if (!offerer) throw new WebRtcException("this session answered; re-offers come from the other side");
+        if (state.get() == SessionState.CLOSED) throw new WebRtcException("the session is closed");
+        // before any answer the pending first offer is simply replaced; after, one offer at a time
+        if (remote != null && !move(NegotiationState.HAVE_LOCAL_OFFER)) {
+            throw new WebRtcException("an offer of ours is already pending");
+        }
+        // RFC 8842 §5.5: a re-offer says actpass; the answerer keeps the established roles
+        localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.copyOf(extraTracks), ++sdpVersion);
+        return localSdp;
+    }
+
+    /**
+     * Adds a track we send on its own m-line (client role); it is offered by the next
+     * {@link #createOffer}. Returns its index for {@link #sendAudio(int, RtpPacket, int, int)}.
+     */
+    synchronized int addSendTrack() throws WebRtcException {
+        if (!offerer) throw new WebRtcException("only the offering side adds tracks");
+        String newMid = Integer.toString(extraTracks.size() + 1);
+        extraTracks.add(new WebRtcSdp.SendTrack(newMid, RANDOM.nextInt() & 0xffffffffL, streamId, randomToken(16)));
+        synchronized (sendLock) {
+            int n = extraTracks.size();
+            extraSequence = java.util.Arrays.copyOf(extraSequence, n);
+            extraTimestamp = java.util.Arrays.copyOf(extraTimestamp, n);
+            extraFirstSent = java.util.Arrays.copyOf(extraFirstSent, n);
+            extraSequence[n - 1] = RANDOM.nextInt(0x10000);
+            extraTimestamp[n - 1] = RANDOM.nextInt() & 0xffffffffL;
+        }
+        return extraTracks.size();
+    }
+
+    /** An ICE restart or a new certificate would need a new transport: refused (RFC 8829 §5.2.2). */
+    private void sameTransport(WebRtcSdp.Remote r) throws WebRtcException {
+        WebRtcSdp.Remote cur = remote;
+        if (!cur.iceUfrag().equals(r.iceUfrag()) || !cur.icePwd().equals(r.icePwd())) {
+            throw new WebRtcException("ICE restart (new ufrag) is not supported; make a new session");
+        }
+        if (!cur.fingerprint().equals(r.fingerprint())) {
+            throw new WebRtcException("the remote DTLS fingerprint changed; make a new session");
+        }
+    }
+
+    private void addCandidates(WebRtcSdp.Remote r) throws WebRtcException {
+        for (WebRtcSdp.Candidate c : r.candidates()) addCandidate(c);
+    }
+
+    /** Adds a remote candidate once (re-offers repeat them). */
+    private synchronized void addCandidate(WebRtcSdp.Candidate c) throws WebRtcException {
+        if (!c.usable()) return; // TCP (LiveKit's ICE/TCP), mDNS, RTCP component
+        if (!knownCandidates.add(c.address() + " " + c.port())) return;
+        ice.addRemoteCandidate(c);
     }
 
     private void startWith(WebRtcSdp.Remote r) throws WebRtcException {
         remote = r;
-        remotePt = r.opusPayloadType();
+        String sendMid = offerer ? mid : receiveOnly ? null : WebRtcSdp.sendMid(r, Set.of());
+        WebRtcSdp.Media send = sendMid != null ? r.media(sendMid) : null;
+        remotePt = send != null && send.opusPayloadType() >= 0 ? send.opusPayloadType() : r.opusPayloadType();
         // made now so that DTLS arriving before our ICE side completes is queued, not lost
         dtls = new DtlsEndpoint(dtlsClient, r.fingerprintAlgorithm(), r.fingerprint(),
                 (int) Math.max(1000, config.connectTimeout().toMillis()), this::sendDtls);
         ice.setRemoteCredentials(r.iceUfrag(), r.icePwd());
-        for (WebRtcSdp.Candidate c : r.candidates()) ice.addRemoteCandidate(c);
+        for (WebRtcSdp.Candidate c : r.candidates()) addCandidate(c);
         if (receiver == null) startReceiving();
         if (timeoutTask == null) armTimeout();
         move(SessionState.CHECKING);
         ice.start();
-        log(false, "ICE {} started, {} remote candidates, DTLS {}", ice.isControlling() ? "controlling" : "controlled",
-                r.candidates().size(), dtlsClient ? "client" : "server");
+        log(false, "ICE {} started{}, {} remote candidates, DTLS {}, {} remote tracks",
+                ice.isControlling() ? "controlling" : "controlled", r.iceLite() ? " (remote ICE-lite)" : "",
+                r.candidates().size(), dtlsClient ? "client" : "server", tracks.tracks().size());
     }
 
     @Override
     public void addRemoteCandidate(String candidate, String sdpMid) throws WebRtcException {
         if (candidate == null || candidate.isBlank()) return; // end of candidates
-        if (sdpMid != null && !sdpMid.equals(mid)) return; // BUNDLE: one transport, ours
-        ice.addRemoteCandidate(WebRtcSdp.Candidate.parse(candidate));
+        // RFC 8843 §10: every BUNDLEd m-line shares our one transport, whatever mid the candidate names
+        addCandidate(WebRtcSdp.Candidate.parse(candidate));
+    }
+
+    @Override
+    public List<RemoteTrack> remoteTracks() {
+        return tracks.tracks();
+    }
+
+    @Override
+    public List<TrickleCandidate> localCandidates() {
+        // the BUNDLE tag: the first m-line of our description
+        List<TrickleCandidate> out = new ArrayList<>();
+        String tagMid = mid;
+        int index = 0;
+        WebRtcSdp.Remote r = remote;
+        if (!offerer && r != null) {
+            for (WebRtcSdp.Media m : r.media()) {
+                if (m.mid() != null && takenMids.contains(m.mid())) { tagMid = m.mid(); index = m.index(); break; }
+            }
+        }
+        for (WebRtcSdp.Candidate c : ice.localCandidates()) out.add(new TrickleCandidate(c.toSdp(), tagMid, index));
+        return out;
+    }
+
+    @Override
+    public String localTrackId() {
+        return trackId;
     }
 
     @Override
@@ -192,7 +372,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     @Override
     public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
         SrtpSession s = srtp;
-        if (s == null || state.get() != SessionState.CONNECTED) {
+        if (s == null || state.get() != SessionState.CONNECTED || remotePt < 0 || receiveOnly) {
             packet.release();
             return;
         }
@@ -220,6 +400,35 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         packet.release();
     }
 
+    /** Sends on an extra track from {@link #addSendTrack()} (index from 1); as {@link #sendAudio}, no RTCP. */
+    void sendAudio(int track, RtpPacket packet, int payloadLength, int rtpDuration) {
+        SrtpSession s = srtp;
+        if (s == null || state.get() != SessionState.CONNECTED || remotePt < 0) {
+            packet.release();
+            return;
+        }
+        synchronized (sendLock) {
+            int i = track - 1;
+            packet.writeHeader(remotePt, !extraFirstSent[i], extraSequence[i], extraTimestamp[i],
+                    extraTracks.get(i).ssrc(), payloadLength);
+            extraFirstSent[i] = true;
+            extraSequence[i] = (extraSequence[i] + 1) & 0xffff;
+            extraTimestamp[i] = (extraTimestamp[i] + rtpDuration) & 0xffffffffL;
+            sendBuffer.wrap(packet.buffer(), 0, packet.length());
+            if (s.protectRtp(sendBuffer)) {
+                sendDatagram.setData(packet.buffer(), 0, sendBuffer.getLength());
+                try {
+                    if (!ice.send(sendDatagram)) sendFailures++;
+                } catch (IOException e) {
+                    sendFailures++;
+                }
+            } else {
+                sendFailures++;
+            }
+        }
+        packet.release();
+    }
+
     @Override
     public boolean isConnected() {
         return state.get() == SessionState.CONNECTED;
@@ -241,6 +450,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     void sendRtcpNow() { onRtcpTimer(); }
 
     String id() { return id; }
+
+    boolean isIceControlling() { return ice.isControlling(); }
 
     long droppedPackets() { return dropped; }
 
@@ -323,10 +534,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                         SrtpSession s = srtp;
                         if (s == null || !s.unprotectRtp(buffer.wrap(b, 0, len))) { dropped++; continue; }
                         packet.setLength(buffer.getLength());
-                        if (!packet.isValid() || packet.payloadType() != remotePt) { dropped++; continue; }
+                        TrackTable t = tracks;
+                        if (!packet.isValid() || !t.acceptsPayloadType(packet.payloadType())) { dropped++; continue; }
                         packet.setArrivalNanos(now);
                         rtcp.onRtpReceived(packet.ssrc(), packet.sequence(), packet.timestamp(), now);
-                        listener.onRtp(packet); // ownership passes on
+                        listener.onRtp(packet, t.lookup(packet.ssrc())); // ownership passes on
                         packet = pool.acquire();
                     }
                     case RTCP -> {
@@ -377,7 +589,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 SessionState s = state.get();
                 double secs = config.connectTimeout().toMillis() / 1000.0;
                 if (s == SessionState.NEW || s == SessionState.CHECKING) {
-                    fail("ICE failed: no connectivity within " + secs + " s");
+                    fail("ICE failed: no connectivity within " + secs + " s"
+                            + (ice.remoteCandidateCount() == 0 ? " (no usable remote candidate was received)" : ""));
                 } else if (s == SessionState.DTLS) {
                     fail("ICE failed: DTLS handshake did not complete within " + secs + " s");
                 }
@@ -388,6 +601,15 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     }
 
     // --- state ---
+
+    private boolean move(NegotiationState to) {
+        while (true) {
+            NegotiationState cur = negotiation.get();
+            NegotiationState next = cur.next(to);
+            if (next == null) return false;
+            if (negotiation.compareAndSet(cur, next)) return true;
+        }
+    }
 
     private boolean move(SessionState to) {
         while (true) {

@@ -1,7 +1,7 @@
 package org.passerelle.webrtc;
 
 /**
- * RTCP for one audio stream (RFC 3550 §6): receive statistics for the peer's SSRC, our send
+ * RTCP for one audio stream (RFC 3550 §6): receive statistics for each of the peer's SSRCs, our send
  * counters, and the compound packet we send every few seconds (SR when we sent since the last
  * report, else RR; always with SDES CNAME, §6.1). Writes into a caller's buffer; no allocation.
  * Methods are synchronized on this per-session object (receive thread, media clock, timer).
@@ -15,12 +15,31 @@ final class RtcpReports {
     private final byte[] cname;
     private final int clockRate;
 
-    // receiving side (RFC 3550 Appendix A.1, A.3, A.8)
-    private long remoteSsrc = -1;
-    private int baseSeq, maxSeq, cycles;
-    private long received, expectedPrior, receivedPrior;
-    private double jitter;
-    private long lastTransit = Long.MIN_VALUE;
+    /** §6.4.1: at most 31 report blocks; an SFU's subscriber stream has one SSRC per track. */
+    static final int MAX_SOURCES = 31;
+
+    /** Receive statistics of one remote SSRC (RFC 3550 Appendix A.1, A.3, A.8). */
+    private static final class Source {
+        long ssrc;
+        int baseSeq, maxSeq, cycles;
+        long received, expectedPrior, receivedPrior;
+        double jitter;
+        long lastTransit;
+        long lastArrivalNanos;
+
+        void reset(long ssrc, int seq) {
+            this.ssrc = ssrc;
+            baseSeq = maxSeq = seq;
+            cycles = 0;
+            received = expectedPrior = receivedPrior = 0;
+            jitter = 0;
+            lastTransit = Long.MIN_VALUE;
+        }
+    }
+
+    private final Source[] sources = new Source[MAX_SOURCES];
+    private int sourceCount;
+    private long received;
     private long lastSrNtpMiddle;
     private long lastSrArrivalNanos;
     private long rtcpReceived;
@@ -46,29 +65,38 @@ final class RtcpReports {
     }
 
     synchronized void onRtpReceived(long ssrc, int seq, long rtpTimestamp, long arrivalNanos) {
-        if (ssrc != remoteSsrc) { // a new source restarts the statistics (§A.1)
-            remoteSsrc = ssrc;
-            baseSeq = maxSeq = seq;
-            cycles = 0;
-            received = expectedPrior = receivedPrior = 0;
-            jitter = 0;
-            lastTransit = Long.MIN_VALUE;
-        } else {
-            int delta = (seq - maxSeq) & 0xffff;
-            if (delta < 0x8000) {
-                if (seq < maxSeq) cycles += 0x10000;
-                maxSeq = seq;
-            }
+        Source src = source(ssrc, seq);
+        int delta = (seq - src.maxSeq) & 0xffff;
+        if (src.received > 0 && delta != 0 && delta < 0x8000) {
+            if (seq < src.maxSeq) src.cycles += 0x10000;
+            src.maxSeq = seq;
         }
+        src.received++;
         received++;
+        src.lastArrivalNanos = arrivalNanos;
         // §A.8 interarrival jitter in timestamp units
         long arrival = arrivalNanos / 1000 * clockRate / 1_000_000;
         long transit = arrival - rtpTimestamp;
-        if (lastTransit != Long.MIN_VALUE) {
-            long d = Math.abs(transit - lastTransit);
-            jitter += (d - jitter) / 16.0;
+        if (src.lastTransit != Long.MIN_VALUE) {
+            long d = Math.abs(transit - src.lastTransit);
+            src.jitter += (d - src.jitter) / 16.0;
         }
-        lastTransit = transit;
+        src.lastTransit = transit;
+    }
+
+    /** The statistics of this SSRC; a new one takes a free slot, or the one silent the longest (§A.1). */
+    private Source source(long ssrc, int seq) {
+        for (int i = 0; i < sourceCount; i++) if (sources[i].ssrc == ssrc) return sources[i];
+        Source s;
+        if (sourceCount < MAX_SOURCES) {
+            s = sources[sourceCount] != null ? sources[sourceCount] : new Source(); // once per slot
+            sources[sourceCount++] = s;
+        } else {
+            s = sources[0];
+            for (int i = 1; i < sourceCount; i++) if (sources[i].lastArrivalNanos < s.lastArrivalNanos) s = sources[i];
+        }
+        s.reset(ssrc, seq);
+        return s;
     }
 
     /** A decrypted RTCP compound packet from the peer: counted; its SR time kept for LSR/DLSR. */
@@ -92,7 +120,7 @@ final class RtcpReports {
      * @param wallMillis wall clock for the SR's NTP timestamp
      */
     synchronized int write(byte[] b, long wallMillis, long nowNanos) {
-        int blocks = remoteSsrc >= 0 ? 1 : 0;
+        int blocks = sourceCount;
         int off;
         if (sentSinceReport) {
             // §6.4.1 SR: header, SSRC, NTP, RTP timestamp, packet and octet counts
@@ -115,25 +143,25 @@ final class RtcpReports {
             off = 8;
         }
         sentSinceReport = false;
-        if (blocks == 1) off = reportBlock(b, off, nowNanos);
+        for (int i = 0; i < blocks; i++) off = reportBlock(b, off, sources[i], nowNanos);
         return sdes(b, off);
     }
 
-    /** §6.4.1 report block about the peer's stream. */
-    private int reportBlock(byte[] b, int off, long nowNanos) {
-        long extMax = cycles + maxSeq;
-        long expected = extMax - baseSeq + 1;
-        long lost = Math.max(0, expected - received);
-        long expectedInterval = expected - expectedPrior;
-        long receivedInterval = received - receivedPrior;
-        expectedPrior = expected;
-        receivedPrior = received;
+    /** §6.4.1 report block about one of the peer's streams. */
+    private int reportBlock(byte[] b, int off, Source s, long nowNanos) {
+        long extMax = s.cycles + s.maxSeq;
+        long expected = extMax - s.baseSeq + 1;
+        long lost = Math.max(0, expected - s.received);
+        long expectedInterval = expected - s.expectedPrior;
+        long receivedInterval = s.received - s.receivedPrior;
+        s.expectedPrior = expected;
+        s.receivedPrior = s.received;
         long lostInterval = expectedInterval - receivedInterval;
         int fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (int) ((lostInterval << 8) / expectedInterval);
-        writeUint32(b, off, remoteSsrc);
+        writeUint32(b, off, s.ssrc);
         writeUint32(b, off + 4, ((long) (fraction & 0xff) << 24) | Math.min(lost, 0x7fffff));
         writeUint32(b, off + 8, extMax);
-        writeUint32(b, off + 12, (long) jitter);
+        writeUint32(b, off + 12, (long) s.jitter);
         writeUint32(b, off + 16, lastSrNtpMiddle);
         long dlsr = lastSrArrivalNanos == 0 ? 0 : (nowNanos - lastSrArrivalNanos) * 65536 / 1_000_000_000L;
         writeUint32(b, off + 20, lastSrNtpMiddle == 0 ? 0 : dlsr);

@@ -6,10 +6,12 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 
 /**
- * One WebRTC peer connection carrying one Opus audio stream each way: ICE (ice4j), DTLS-SRTP
- * (Bouncy Castle, jitsi-srtp), BUNDLE and rtcp-mux, RTCP reports. It can answer a browser's offer
- * (the gateway as server, embedded rooms) or make the offer itself (the gateway as client of a
- * remote SFU such as LiveKit).
+ * One WebRTC peer connection: ICE (ice4j), DTLS-SRTP (Bouncy Castle, jitsi-srtp), BUNDLE and
+ * rtcp-mux, RTCP reports. It sends one Opus audio track and receives one or several (an SFU offers
+ * one audio m-line per remote track; {@link Listener#onRtp(RtpPacket, RemoteTrack)} tells them
+ * apart). It can answer a browser's offer (the gateway as server, embedded rooms), answer an SFU's
+ * offers receive-only and renegotiate (LiveKit's subscriber connection), or make the offer itself
+ * (LiveKit's publisher connection).
  *
  * <p>THIS FILE IS THE CONTRACT; {@link PeerConnection} implements it. Signatures may gain
  * methods but these stay. Log lines carry the MDC "call" value current when the session is made.
@@ -27,6 +29,18 @@ public interface WebRtcSession extends AutoCloseable {
          */
         void onRtp(RtpPacket packet);
 
+        /**
+         * The same packet with the remote track it belongs to, found by its SSRC in the remote
+         * description (several m-lines, e.g. an SFU's subscriber offer); {@code track} is null for
+         * an SSRC the description does not announce. The default forwards to {@link #onRtp(RtpPacket)}.
+         */
+        default void onRtp(RtpPacket packet, RemoteTrack track) {
+            onRtp(packet);
+        }
+
+        /** The remote tracks after an offer/answer exchange changed them; on the negotiating thread. */
+        default void onRemoteTracks(java.util.List<RemoteTrack> tracks) {}
+
         /** The connection failed (ICE, DTLS, consent lost) or closed; called once. */
         void onClosed(String reason);
     }
@@ -34,6 +48,16 @@ public interface WebRtcSession extends AutoCloseable {
     /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
     static WebRtcSession answer(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
         return PeerConnection.answer(config, offerSdp, listener, NanoClock.SYSTEM);
+    }
+
+    /**
+     * Answers an SFU's offer on a connection we only receive on (LiveKit's subscriber connection):
+     * every audio m-line is answered recvonly, {@link #sendAudio} drops; re-offers go to
+     * {@link #applyRemoteOffer}. An offer with data channels only (LiveKit's first) is answered
+     * too: its m-line is taken to bring ICE and DTLS up, SCTP is not spoken.
+     */
+    static WebRtcSession answerReceiveOnly(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
+        return PeerConnection.answer(config, offerSdp, true, listener, NanoClock.SYSTEM);
     }
 
     /** Makes an offer (client role, towards an SFU); apply the answer with {@link #applyAnswer}. */
@@ -44,11 +68,44 @@ public interface WebRtcSession extends AutoCloseable {
     /** Our SDP: the answer, or the offer in client role. Holds our ICE candidates (no trickle). */
     String localDescription();
 
-    /** Client role: the remote answer. */
+    /** Client role: the remote answer, to our first offer or to {@link #createOffer()}. */
     void applyAnswer(String answerSdp) throws WebRtcException;
 
     /** A trickled remote candidate ("candidate:..." line without "a="); null or empty ends. */
     void addRemoteCandidate(String candidate, String sdpMid) throws WebRtcException;
+
+    /**
+     * Renegotiation (RFC 8829 §5.3.2): answers the remote's new offer on this established session,
+     * over the same ICE/DTLS/SRTP transport, and returns our answer. Mids keep their m-lines, new
+     * m-lines are taken, removed ones (port 0) rejected; the remote tracks are updated. An ICE
+     * restart (new ufrag) or a new fingerprint is refused.
+     */
+    default String applyRemoteOffer(String offerSdp) throws WebRtcException {
+        throw new WebRtcException("renegotiation is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Client role: a new offer on the established session (same transport, same mids, new tracks
+     * appended); apply the answer with {@link #applyAnswer}.
+     */
+    default String createOffer() throws WebRtcException {
+        throw new WebRtcException("renegotiation is not supported by " + getClass().getSimpleName());
+    }
+
+    /** The remote audio tracks of the current description. */
+    default java.util.List<RemoteTrack> remoteTracks() {
+        return java.util.List.of();
+    }
+
+    /** Our ICE candidates for trickle signalling (they are in our description too). */
+    default java.util.List<TrickleCandidate> localCandidates() {
+        return java.util.List.of();
+    }
+
+    /** The msid track id of the audio track we send (LiveKit's AddTrackRequest cid), or null. */
+    default String localTrackId() {
+        return null;
+    }
 
     /** Always {@link AudioCodec#OPUS} for now. */
     AudioCodec codec();

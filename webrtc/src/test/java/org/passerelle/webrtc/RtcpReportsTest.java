@@ -47,4 +47,23 @@ class RtcpReportsTest {
         assertEquals(RtcpReports.RR, out[1] & 0xff);
         assertEquals(0, len % 4);
     }
+
+    @Test
+    void oneReportBlockPerRemoteSource() {
+        // an SFU's subscriber stream: two tracks' SSRCs interleaved must not reset each other
+        RtcpReports r = new RtcpReports(0xAABBCCDDL, "cnameABC", 48000);
+        long t = 0;
+        for (int i = 0; i < 10; i++) {
+            r.onRtpReceived(111, 1000 + i, 960L * i, t += 10_000_000L);
+            r.onRtpReceived(222, 5000 + i, 960L * i, t += 10_000_000L);
+        }
+        r.write(out, 0, t);
+        assertEquals(0x82, out[0] & 0xff, "V=2, two report blocks");
+        assertEquals(111, RtcpReports.readUint32(out, 8));
+        assertEquals(0, RtcpReports.readUint32(out, 12) & 0xffffff, "nothing lost on the first");
+        assertEquals(1009, RtcpReports.readUint32(out, 16));
+        assertEquals(222, RtcpReports.readUint32(out, 32));
+        assertEquals(0, RtcpReports.readUint32(out, 36) & 0xffffff, "nothing lost on the second");
+        assertEquals(5009, RtcpReports.readUint32(out, 40));
+    }
 }

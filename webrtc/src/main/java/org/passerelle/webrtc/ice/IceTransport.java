@@ -62,6 +62,9 @@ public final class IceTransport {
     private final List<WebRtcSdp.Candidate> advertised;
     private final Events events;
     private volatile boolean started;
+    /** {@link #start()} was called; checks begin with the first remote candidate. */
+    private boolean startRequested;
+    private int remoteCandidates;
     private volatile boolean reported;
 
     public IceTransport(WebRtcConfig config, boolean controlling, Events events) throws WebRtcException {
@@ -127,19 +130,36 @@ public final class IceTransport {
         }
         RemoteCandidate rc = new RemoteCandidate(new TransportAddress(c.address(), c.port(), Transport.UDP),
                 component, type, c.foundation(), c.priority(), null, stream.getRemoteUfrag());
+        remoteCandidates++;
         if (started) {
             component.addUpdateRemoteCandidates(rc);
             component.updateRemoteCandidates();
         } else {
             component.addRemoteCandidate(rc);
+            if (startRequested) begin();
         }
     }
 
-    /** Starts the connectivity checks. */
+    /**
+     * Starts the connectivity checks, or, while no remote candidate is known (all of them to be
+     * trickled, as LiveKit does), as soon as the first one arrives: ice4j started on an empty
+     * check list and fed trickled candidates afterwards validated pairs as controlling agent but
+     * at times never nominated one (seen against LiveKit/pion).
+     */
     public synchronized void start() {
         if (started) return;
+        startRequested = true;
+        if (remoteCandidates > 0) begin();
+    }
+
+    private void begin() {
         started = true;
         agent.startConnectivityEstablishment();
+    }
+
+    /** How many usable remote candidates were given (for diagnostics). */
+    public synchronized int remoteCandidateCount() {
+        return remoteCandidates;
     }
 
     /** Non-STUN datagrams from authorised remote addresses: DTLS, SRTP, SRTCP. Blocking reads. */

@@ -14,13 +14,15 @@ import org.passerelle.webrtc.dtls.SrtpKeys;
 /**
  * SRTP and SRTCP (RFC 3711, RFC 7714 for GCM) for one session, keyed from DTLS-SRTP. One
  * sending context for our SSRC; receiving contexts made on the first packet of each remote
- * SSRC (a browser's audio uses one). Transforms work in place on the caller's buffer.
+ * SSRC (a browser's audio uses one, an SFU one per track). Transforms work in place on the caller's buffer.
  * Protect methods are called from one thread each (media clock for RTP, timer for RTCP);
  * unprotect methods from the receive thread.
  */
 public final class SrtpSession implements AutoCloseable {
     private static final Logger JITSI_LOGGER = new LoggerImpl(SrtpSession.class.getName());
-    private static final int MAX_REMOTE_SSRCS = 8;
+    /** An SFU sends one SSRC per subscribed track; tracks come and go, the oldest slot is reused. */
+    private static final int MAX_REMOTE_SSRCS = 64;
+    private static final int MAX_LOCAL_SSRCS = 8;
 
     private final SrtpContextFactory sendFactory;
     private final SrtpContextFactory receiveFactory;
@@ -31,20 +33,33 @@ public final class SrtpSession implements AutoCloseable {
     private final SrtcpCryptoContext[] rtcpIn = new SrtcpCryptoContext[MAX_REMOTE_SSRCS];
     private int remoteCount;
     private int rtcpRemoteCount;
+    private int rtpEvict, rtcpEvict;
+    private final int localSsrc;
+    private final int[] extraLocalSsrcs = new int[MAX_LOCAL_SSRCS];
+    private final SrtpCryptoContext[] extraRtpOut = new SrtpCryptoContext[MAX_LOCAL_SSRCS];
+    private int extraLocalCount;
     private final int[] rtcpRemoteSsrcs = new int[MAX_REMOTE_SSRCS];
 
     public SrtpSession(SrtpKeys keys, int localSsrc) throws GeneralSecurityException {
         SrtpPolicy policy = keys.profile().policy();
         sendFactory = new SrtpContextFactory(true, keys.localKey(), keys.localSalt(), policy, policy, JITSI_LOGGER);
         receiveFactory = new SrtpContextFactory(false, keys.remoteKey(), keys.remoteSalt(), policy, policy, JITSI_LOGGER);
+        this.localSsrc = localSsrc;
         rtpOut = sendFactory.deriveContext(localSsrc, 0);
         rtcpOut = sendFactory.deriveControlContext(localSsrc);
     }
 
-    /** Encrypts an RTP packet in place; the buffer gains the tag. */
+    /**
+     * Encrypts an RTP packet in place; the buffer gains the tag. Packets of another SSRC than the
+     * session's (a second track we send) get their own context; called from one thread at a time.
+     */
     public boolean protectRtp(PacketBuffer p) {
+        if (p.getLength() < 12) return false;
+        int ssrc = ssrcAt(p, 8);
+        SrtpCryptoContext ctx = ssrc == localSsrc ? rtpOut : extraSendContext(ssrc);
+        if (ctx == null) return false;
         try {
-            return rtpOut.transformPacket(p) == SrtpErrorStatus.OK;
+            return ctx.transformPacket(p) == SrtpErrorStatus.OK;
         } catch (GeneralSecurityException e) {
             return false;
         }
@@ -89,13 +104,32 @@ public final class SrtpSession implements AutoCloseable {
         }
     }
 
+    private static int ssrcAt(PacketBuffer p, int at) {
+        byte[] b = p.getBuffer();
+        int o = p.getOffset() + at;
+        return ((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);
+    }
+
+    private SrtpCryptoContext extraSendContext(int ssrc) {
+        for (int i = 0; i < extraLocalCount; i++) if (extraLocalSsrcs[i] == ssrc) return extraRtpOut[i];
+        if (extraLocalCount == MAX_LOCAL_SSRCS) return null;
+        try {
+            SrtpCryptoContext c = sendFactory.deriveContext(ssrc, 0);
+            extraLocalSsrcs[extraLocalCount] = ssrc;
+            extraRtpOut[extraLocalCount++] = c;
+            return c;
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
     private SrtpCryptoContext rtpContext(int ssrc) {
         for (int i = 0; i < remoteCount; i++) if (remoteSsrcs[i] == ssrc) return rtpIn[i];
-        if (remoteCount == MAX_REMOTE_SSRCS) return null;
         try {
             SrtpCryptoContext c = receiveFactory.deriveContext(ssrc, 0);
-            remoteSsrcs[remoteCount] = ssrc;
-            rtpIn[remoteCount++] = c;
+            int slot = remoteCount < MAX_REMOTE_SSRCS ? remoteCount++ : rtpEvict++ % MAX_REMOTE_SSRCS;
+            remoteSsrcs[slot] = ssrc;
+            rtpIn[slot] = c;
             return c;
         } catch (GeneralSecurityException e) {
             return null;
@@ -104,11 +138,11 @@ public final class SrtpSession implements AutoCloseable {
 
     private SrtcpCryptoContext rtcpContext(int ssrc) {
         for (int i = 0; i < rtcpRemoteCount; i++) if (rtcpRemoteSsrcs[i] == ssrc) return rtcpIn[i];
-        if (rtcpRemoteCount == MAX_REMOTE_SSRCS) return null;
         try {
             SrtcpCryptoContext c = receiveFactory.deriveControlContext(ssrc);
-            rtcpRemoteSsrcs[rtcpRemoteCount] = ssrc;
-            rtcpIn[rtcpRemoteCount++] = c;
+            int slot = rtcpRemoteCount < MAX_REMOTE_SSRCS ? rtcpRemoteCount++ : rtcpEvict++ % MAX_REMOTE_SSRCS;
+            rtcpRemoteSsrcs[slot] = ssrc;
+            rtcpIn[slot] = c;
             return c;
         } catch (GeneralSecurityException e) {
             return null;
