@@ -95,6 +95,12 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
         return state;
     }
 
+    /** True once the publisher's ICE and DTLS are up: the caller's audio reaches the room. */
+    public boolean mediaConnected() {
+        WebRtcSession p = publisher;
+        return p != null && state == State.PUBLISHED && p.isConnected();
+    }
+
     /** The signal connection (state, active speakers). */
     public SignalClient signal() {
         return signal;
@@ -139,17 +145,23 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
         p.sendAudio(packet, len, FRAME);
     }
 
-    /** Leaves the room and closes the media connection; idempotent. */
+    /**
+     * Leaves the room and closes the media connection; idempotent. The signal client is called
+     * outside our monitor: its callbacks come holding its own and then take ours.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        state = State.ENDED;
+    public void close() {
+        WebRtcSession p;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            state = State.ENDED;
+            p = publisher;
+            publisher = null;
+            encoder.close();
+        }
         signal.leave();
-        WebRtcSession p = publisher;
-        publisher = null;
         if (p != null) p.close();
-        encoder.close();
     }
 
     private void end(DisconnectReason reason, String detail) {

@@ -80,4 +80,31 @@ class RealLiveKitServerTest {
         listener.leave();
         assertEquals(List.of(SignalState.DISCONNECTED, SignalState.DISCONNECTED), List.of(call.state(), listener.state()));
     }
+
+    @Test
+    void callPublishesItsMicrophoneOverARealPeerConnection() throws Exception {
+        LiveKitConfig config = new LiveKitConfig("ws://127.0.0.1:" + PORT, "devkey", "secret");
+        var ended = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var webrtc = org.passerelle.webrtc.WebRtcConfig.defaults().withBind("127.0.0.1").withPorts(47000, 47099);
+        LiveKitCallParticipant call = new LiveKitCallParticipant(config, new LiveKitTokens(config), "pubroom",
+                new CallIdentity("c-2", "200", "Phone", null), l -> org.passerelle.webrtc.WebRtcSession.offer(webrtc, l),
+                Timers.on(scheduler), HttpClient.newHttpClient(), (reason, detail) -> ended.add(reason + " " + detail));
+        try {
+            String sid = call.join().get(10, TimeUnit.SECONDS);
+            assertTrue(sid.startsWith("TR_"), sid);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (call.state() != LiveKitCallParticipant.State.PUBLISHED && System.nanoTime() < end) Thread.sleep(50);
+            assertEquals(LiveKitCallParticipant.State.PUBLISHED, call.state(), "answer applied; ended: " + ended);
+            short[] tone = new short[960];
+            boolean connected = false;
+            for (int i = 0; i < 500 && !connected; i++) { // up to 10 s of 20 ms frames while ICE and DTLS complete
+                call.sendFrame(tone);
+                Thread.sleep(20);
+                connected = ended.isEmpty() && call.mediaConnected();
+            }
+            assertTrue(connected, "media connection up; ended: " + ended);
+        } finally {
+            call.close();
+        }
+    }
 }
