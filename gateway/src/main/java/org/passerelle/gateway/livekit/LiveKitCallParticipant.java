@@ -1,0 +1,288 @@
+package org.passerelle.gateway.livekit;
+
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.TrackSource;
+import livekit.LivekitModels.TrackType;
+import livekit.LivekitRtc.AddTrackRequest;
+import livekit.LivekitRtc.JoinResponse;
+import livekit.LivekitRtc.SessionDescription;
+import livekit.LivekitRtc.SignalTarget;
+import org.passerelle.gateway.media.AudioPort;
+import org.passerelle.transcoder.codec.AudioCodec;
+import org.passerelle.transcoder.codec.OpusEncoder;
+import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.rtp.RtpPacketPool;
+import org.passerelle.webrtc.WebRtcException;
+import org.passerelle.webrtc.WebRtcSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The LiveKit participant of one SIP call: publish-only. It joins with the call's identity
+ * ({@link CallIdentity}), publishes one Opus microphone track over a publisher peer connection
+ * (AddTrackRequest, then our offer, then the server's answer), and sends the caller's audio on
+ * it. It receives nothing: the room's {@link LiveKitRoomSession} listener hears the room once for
+ * every call.
+ *
+ * <p>As an {@link AudioPort} it takes ready Opus frames; {@link #sendFrame} encodes 20 ms of the
+ * caller's 48 kHz PCM itself (one encoder, reused buffers: nothing allocated per frame).
+ */
+public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiveKitCallParticipant.class);
+    /** 20 ms at 48 kHz. */
+    private static final int FRAME = 960;
+
+    /** Where the call hears about its participant. */
+    public interface Listener {
+        /** The microphone track is published (its sid) and the media connection is being set up. */
+        default void onPublished(String trackSid) {}
+
+        /** The participant is gone for good: removed, room closed, server lost; the call should end. */
+        void onEnded(DisconnectReason reason, String detail);
+    }
+
+    /** Makes the publisher peer connection: {@code WebRtcSession.offer(config, listener)} in production. */
+    @FunctionalInterface
+    public interface PublisherFactory {
+        WebRtcSession offer(WebRtcSession.Listener listener) throws WebRtcException;
+    }
+
+    /** Where the participant is in its life. */
+    public enum State { NEW, JOINING, PUBLISHING, PUBLISHED, ENDED }
+
+    private final String room;
+    private final CallIdentity who;
+    private final PublisherFactory publishers;
+    private final Listener listener;
+    private final SignalClient signal;
+    private final CompletableFuture<String> published = new CompletableFuture<>();
+    private final OpusEncoder encoder = new OpusEncoder();
+    /** Lends packets before the publisher exists (they are dropped anyway). */
+    private final RtpPacketPool idlePool = new RtpPacketPool(4);
+    private boolean closed;
+
+    private volatile State state = State.NEW;
+    private volatile WebRtcSession publisher;
+    /** Server candidates that came before the answer: applied with it. */
+    private final List<String[]> earlyCandidates = new ArrayList<>();
+    private boolean answered;
+
+    public LiveKitCallParticipant(LiveKitConfig config, LiveKitTokens tokens, String room, CallIdentity who,
+                                  PublisherFactory publishers, Timers timers, HttpClient http, Listener listener) {
+        this.room = room;
+        this.who = who;
+        this.publishers = publishers;
+        this.listener = listener;
+        this.signal = new SignalClient(config, tokens.call(room, who), false, new Signals(), timers, http, who.callId());
+    }
+
+    /** Joins and publishes; completes with the track sid once the server acknowledged the track and answered. */
+    public CompletableFuture<String> join() {
+        state = State.JOINING;
+        signal.connect().whenComplete((j, e) -> {
+            if (e != null) published.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+        });
+        return published;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** True once the publisher's ICE and DTLS are up: the caller's audio reaches the room. */
+    public boolean mediaConnected() {
+        WebRtcSession p = publisher;
+        return p != null && state == State.PUBLISHED && p.isConnected();
+    }
+
+    /** The signal connection (state, active speakers). */
+    public SignalClient signal() {
+        return signal;
+    }
+
+    public CallIdentity identity() {
+        return who;
+    }
+
+    @Override
+    public AudioCodec codec() {
+        return AudioCodec.OPUS;
+    }
+
+    @Override
+    public RtpPacketPool packetPool() {
+        WebRtcSession p = publisher;
+        return p != null ? p.packetPool() : idlePool;
+    }
+
+    /** One Opus frame of the caller; dropped (released) until the media connection is up. */
+    @Override
+    public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
+        WebRtcSession p = publisher;
+        if (p == null || state != State.PUBLISHED) {
+            packet.release();
+            return;
+        }
+        p.sendAudio(packet, payloadLength, rtpDuration);
+    }
+
+    /** Encodes 20 ms of the caller's 48 kHz mono PCM and sends it. Media clock thread. */
+    public synchronized void sendFrame(short[] pcm48k) {
+        WebRtcSession p = publisher;
+        if (p == null || state != State.PUBLISHED || !p.isConnected()) return;
+        RtpPacket packet = p.packetPool().acquire();
+        int len = encoder.encode(pcm48k, 0, FRAME, packet.buffer(), RtpPacket.FIXED_HEADER);
+        if (len <= 0) {
+            packet.release();
+            return;
+        }
+        p.sendAudio(packet, len, FRAME);
+    }
+
+    /**
+     * Leaves the room and closes the media connection; idempotent. The signal client is called
+     * outside our monitor: its callbacks come holding its own and then take ours.
+     */
+    @Override
+    public void close() {
+        WebRtcSession p;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            state = State.ENDED;
+            p = publisher;
+            publisher = null;
+            encoder.close();
+        }
+        signal.leave();
+        if (p != null) p.close();
+    }
+
+    private void end(DisconnectReason reason, String detail) {
+        boolean first;
+        synchronized (this) {
+            first = state != State.ENDED;
+            state = State.ENDED;
+        }
+        published.completeExceptionally(new LiveKitException(detail, reason));
+        if (first) listener.onEnded(reason, detail);
+        close();
+    }
+
+    /** The track id in our offer's a=msid line: LiveKit matches the published track to AddTrackRequest.cid by it. */
+    static String msidTrack(String sdp) {
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("a=msid:")) {
+                String[] p = line.substring(7).trim().split("\\s+");
+                if (p.length == 2) return p[1];
+            }
+        }
+        throw new IllegalArgumentException("the offer has no a=msid track id");
+    }
+
+    /** The mid of the offer's audio m-line. */
+    static String audioMid(String sdp) {
+        boolean audio = false;
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("m=")) audio = line.startsWith("m=audio");
+            else if (audio && line.startsWith("a=mid:")) return line.substring(6).trim();
+        }
+        return "0";
+    }
+
+    private final class Signals implements SignalClient.Listener {
+        @Override
+        public void onJoined(JoinResponse join) {
+            state = State.PUBLISHING;
+            WebRtcSession pc;
+            try {
+                pc = publishers.offer(new Media());
+            } catch (WebRtcException | RuntimeException e) {
+                end(DisconnectReason.UNKNOWN_REASON, "cannot make the publisher connection: " + e.getMessage());
+                return;
+            }
+            publisher = pc;
+            String offer = pc.localDescription();
+            String cid = msidTrack(offer);
+            String mid = audioMid(offer);
+            // LiveKit: announce the track first (AddTrackRequest), offer once it is acknowledged
+            signal.addTrack(AddTrackRequest.newBuilder().setCid(cid).setName("microphone").setType(TrackType.AUDIO)
+                    .setSource(TrackSource.MICROPHONE).build()).whenComplete((track, e) -> {
+                        if (e != null) return; // the connection ended: onDisconnected says why
+                        log.info("LiveKit room {}: microphone of {} published as {}", room, who.identity(), track.getSid());
+                        listener.onPublished(track.getSid());
+                        signal.sendOffer(offer, Map.of(mid, cid));
+                        published.complete(track.getSid());
+                    });
+        }
+
+        @Override
+        public void onAnswer(SessionDescription answer) {
+            WebRtcSession pc = publisher;
+            if (pc == null) return;
+            List<String[]> early;
+            try {
+                pc.applyAnswer(answer.getSdp());
+                synchronized (LiveKitCallParticipant.this) {
+                    answered = true;
+                    early = List.copyOf(earlyCandidates);
+                    earlyCandidates.clear();
+                }
+                for (String[] c : early) pc.addRemoteCandidate(c[0], c[1]);
+                state = State.PUBLISHED;
+            } catch (WebRtcException e) {
+                end(DisconnectReason.UNKNOWN_REASON, "LiveKit's answer was refused: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void onTrickle(SignalTarget target, String candidate, String sdpMid) {
+            if (target != SignalTarget.PUBLISHER || candidate == null) return;
+            WebRtcSession pc = publisher;
+            synchronized (LiveKitCallParticipant.this) {
+                if (pc == null || !answered) {
+                    earlyCandidates.add(new String[] {candidate, sdpMid});
+                    return;
+                }
+            }
+            try {
+                pc.addRemoteCandidate(candidate, sdpMid);
+            } catch (WebRtcException e) {
+                log.debug("LiveKit candidate ignored: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void onDisconnected(DisconnectReason reason, String detail) {
+            if (state != State.ENDED) end(reason, detail);
+        }
+    }
+
+    /** The publisher connection: nothing is received on it; a failure ends the call's participant. */
+    private final class Media implements WebRtcSession.Listener {
+        private final String callId = who.callId();
+
+        @Override
+        public void onRtp(RtpPacket packet) {
+            packet.release();
+        }
+
+        @Override
+        public void onClosed(String reason) {
+            if (state == State.ENDED) return;
+            MDC.put("call", callId);
+            try {
+                log.warn("LiveKit room {}: media connection of {} lost: {}", room, who.identity(), reason);
+            } finally {
+                MDC.remove("call");
+            }
+            end(DisconnectReason.UNKNOWN_REASON, "media connection lost: " + reason);
+        }
+    }
+}
