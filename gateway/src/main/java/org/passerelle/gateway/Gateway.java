@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.passerelle.gateway.call.CallServices;
 import org.passerelle.gateway.call.DialOuts;
+import org.passerelle.gateway.livekit.LiveKitRooms;
 import org.passerelle.gateway.http.AdminApi;
 import java.util.List;
 import org.passerelle.gateway.config.ConfigException;
@@ -48,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final AttemptLimiter pinLockout;
     private SipServer sip;
     private ConfigWatcher watcher;
+    private final LiveKitRooms liveKit;
     private final DialOuts dialOuts;
 
     private Gateway(GatewaySettings settings) {
@@ -58,8 +60,10 @@ public final class Gateway implements AutoCloseable {
                 AttemptLimiter.DEFAULT_MAX_KEYS, Clock.systemUTC());
         rooms = new RoomRegistry(clock::add, clock::remove, settings.roomLimits());
         PromptLibrary prompts = new PromptLibrary(ivr.promptsDir());
+        var lk = settings.telephony().livekit();
+        liveKit = lk == null ? null : new LiveKitRooms(lk, webRtcConfig(settings), clock);
         calls = new CallRegistry(telephony::get, new CallServices(rooms, clock, prompts, pinLockout,
-                ivr.digitTimeout()));
+                ivr.digitTimeout(), liveKit));
         browsers = new BrowserSignalling(rooms, WebRtcSessionFactory.of(webRtcConfig(settings)),
                 settings.browserTimeout(), NanoClock.SYSTEM);
         dialOuts = new DialOuts(telephony::get, () -> sip, rooms);
@@ -132,8 +136,9 @@ public final class Gateway implements AutoCloseable {
         sip.replaceInboundTrunks(t.inbound(), t.directCalls());
         GatewaySettings next = GatewaySettings.from(c);
         if (!next.withTelephony(settings.telephony()).equals(settings.withTelephony(settings.telephony()))
-                || !t.ivr().equals(settings.telephony().ivr()) || !t.outbound().equals(settings.telephony().outbound())) {
-            log.warn("{}: changes to listen addresses, ports, codecs, rooms, WebRTC, outbound trunks or the IVR "
+                || !t.ivr().equals(settings.telephony().ivr()) || !t.outbound().equals(settings.telephony().outbound())
+                || !java.util.Objects.equals(t.livekit(), settings.telephony().livekit())) {
+            log.warn("{}: changes to listen addresses, ports, codecs, rooms, WebRTC, outbound trunks, LiveKit or the IVR "
                     + "take effect after a restart", file);
         }
         log.info("config reloaded from {}: {} inbound trunks, {} dial-plan rules, {} PIN directories", file,
@@ -163,6 +168,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         if (watcher != null) watcher.close();
+        if (liveKit != null) liveKit.close();
         calls.hangupAll();
         browsers.close();
         if (sip != null) {

@@ -2,6 +2,9 @@ package org.passerelle.gateway.call;
 
 import java.time.Instant;
 import org.passerelle.gateway.ivr.IvrSession;
+import org.passerelle.gateway.livekit.CallIdentity;
+import org.passerelle.gateway.livekit.LiveKitException;
+import org.passerelle.gateway.livekit.LiveKitRooms;
 import org.passerelle.gateway.media.AudioParticipant;
 import org.passerelle.gateway.room.RoomLimitException;
 import org.passerelle.sip.SipLeg;
@@ -28,6 +31,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     private volatile AudioParticipant media;
     private volatile String roomName;
     private IvrSession ivr;
+    private LiveKitRooms.LiveKitCall liveKit;
     private volatile EndReason endReason;
 
     Call(SipLeg leg, CallPlan plan, CallServices services, CallRegistry registry) {
@@ -90,6 +94,10 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     /** Puts the caller's media in the room; hangs up when the room is full. */
     private void enterRoom(String room) {
         roomName = room;
+        if (services.livekit() != null) {
+            enterLiveKitRoom(room);
+            return;
+        }
         try {
             services.rooms().join(room, media);
         } catch (RoomLimitException e) {
@@ -101,6 +109,34 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
             return;
         }
         log.info("call up: {} in room {} with {}", leg.fromUser(), room, leg.codec());
+    }
+
+    /**
+     * Joins the LiveKit room as the caller's own participant. When the server cannot be reached the
+     * caller hears that the service is unavailable, then the call ends; the log names the server
+     * and the reason.
+     */
+    private void enterLiveKitRoom(String room) {
+        String trunkNumber = leg.requestUser();
+        CallIdentity who = new CallIdentity(leg.callId(), leg.fromUser(), leg.fromDisplayName(), trunkNumber);
+        try {
+            liveKit = services.livekit().join(room, who, media, why -> leg.executor().execute(() -> withCallId(() -> {
+                log.info("leaving: {}", why);
+                endReason = EndReason.ROOM_CLOSED;
+                leg.hangup();
+            })));
+            log.info("call up: {} in LiveKit room {} with {}", leg.fromUser(), room, leg.codec());
+        } catch (LiveKitException e) {
+            log.error("{}", e.getMessage());
+            roomName = null;
+            if (services.prompts() != null) {
+                if (ivr == null) ivr = newIvr(media, "fr");
+                ivr.playMessage("unavailable"); // then the IVR hangs up
+            } else {
+                endReason = EndReason.ERROR;
+                leg.hangup();
+            }
+        }
     }
 
     // ---- IvrSession.Outcome (on the call's executor) ----
@@ -170,9 +206,10 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
         if (!transition(CallState.Event.ENDED)) return;
         if (endReason == null) endReason = reason;
         if (ivr != null) ivr.close();
+        if (liveKit != null) liveKit.close();
         AudioParticipant p = media;
         if (p != null) {
-            if (before == CallState.IN_ROOM && roomName != null) services.rooms().leave(roomName, p);
+            if (before == CallState.IN_ROOM && roomName != null && liveKit == null) services.rooms().leave(roomName, p);
             p.close();
         }
         registry.remove(this);

@@ -13,6 +13,8 @@ public enum EndReason {
     SHUTDOWN,
     /** Admitted, but the room filled before the call was up. */
     ROOM_FULL,
+    /** The room platform closed the room or removed the caller. */
+    ROOM_CLOSED,
     /** The IVR ended the call: wrong PINs, a lockout, a message played, a directory failure. */
     IVR_HANGUP,
     ERROR;

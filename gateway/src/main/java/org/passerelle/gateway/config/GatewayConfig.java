@@ -82,9 +82,9 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         Reader r = new Reader();
         if (!root.isObject()) {
             throw new ConfigException(source, List.of("(top): must be a mapping with sections sip, http, rooms, "
-                    + "webrtc, trunks, pins, dialplan, ivr"));
+                    + "webrtc, trunks, pins, dialplan, ivr, livekit"));
         }
-        r.onlyKeys("", root, Set.of("sip", "http", "rooms", "webrtc", "trunks", "pins", "dialplan", "ivr"));
+        r.onlyKeys("", root, Set.of("sip", "http", "rooms", "webrtc", "trunks", "pins", "dialplan", "ivr", "livekit"));
         GatewayConfig d = defaults();
         JsonNode sip = r.section("sip", root.get("sip"), Set.of("bind", "port", "publicAddress", "rtpPorts",
                 "rtpTimeoutSeconds", "codecs", "directCalls"));

@@ -19,9 +19,17 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  * @param dialPlan    the routing rules
  * @param pins        PIN directories by name
  * @param ivr         prompts and lockout
+ * @param livekit     when set, calls join rooms of this LiveKit server instead of embedded rooms
  */
 public record Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
-                        DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr) {
+                        DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr,
+                        org.passerelle.gateway.livekit.LiveKitConfig livekit) {
+
+    /** Without LiveKit: rooms are the gateway's own. */
+    public Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
+                     DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr) {
+        this(inbound, outbound, directCalls, dialPlan, pins, ivr, null);
+    }
 
     public Telephony {
         inbound = List.copyOf(inbound);

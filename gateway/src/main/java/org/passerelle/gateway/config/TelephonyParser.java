@@ -47,6 +47,10 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  * pins:
  *   default: {static: {"123456": board}}
  *   platform: {http: {url: "https://meet.example.org/api/pin", token: "...", timeoutSeconds: 3}}
+ * livekit:                            # rooms of a LiveKit server instead of embedded rooms
+ *   url: wss://livekit.example.org
+ *   apiKey: APIxxxx
+ *   apiSecret: "..."
  * ivr:
  *   promptsDir: /etc/passerelle/prompts
  *   digitTimeoutSeconds: 10
@@ -69,7 +73,7 @@ public final class TelephonyParser {
      */
     public Telephony parse(Map<String, Object> root, Object directCalls) {
         if (directCalls == null && root.get("trunks") == null && root.get("pins") == null
-                && root.get("dialplan") == null && root.get("ivr") == null) {
+                && root.get("dialplan") == null && root.get("ivr") == null && root.get("livekit") == null) {
             return Telephony.defaults();
         }
         Map<String, Object> trunks = root.get("trunks") == null ? Map.of() : tree.map(root.get("trunks"), "trunks");
@@ -86,7 +90,24 @@ public final class TelephonyParser {
         DialPlanParser plans = new DialPlanParser(trunkNames, pins.keySet());
         DialPlan plan = plans.parse(root.get("dialplan"), "dialplan");
         tree.problems().addAll(plans.problems());
-        return new Telephony(inbound, outbound, direct, plan, pins, ivr);
+        return new Telephony(inbound, outbound, direct, plan, pins, ivr, livekit(root.get("livekit")));
+    }
+
+    private org.passerelle.gateway.livekit.LiveKitConfig livekit(Object node) {
+        if (node == null) return null;
+        Map<String, Object> m = tree.map(node, "livekit");
+        if (m == null) return null;
+        tree.unknownKeys(m, Set.of("url", "apiKey", "apiSecret"), "livekit");
+        String url = tree.required(m, "url", "livekit");
+        String key = tree.required(m, "apiKey", "livekit");
+        String secret = tree.required(m, "apiSecret", "livekit");
+        if (url == null || key == null || secret == null) return null;
+        try {
+            return new org.passerelle.gateway.livekit.LiveKitConfig(url, key, secret);
+        } catch (IllegalArgumentException e) {
+            tree.problem("livekit.url", e.getMessage());
+            return null;
+        }
     }
 
     private List<InboundTrunk> inbound(Object node) {

@@ -11,6 +11,12 @@ public final class LiveKitException extends RuntimeException {
         this.reason = reason;
     }
 
+    /** A failure with no LiveKit reason code (server unreachable, timeout), keeping its cause. */
+    public LiveKitException(String message, Throwable cause) {
+        super(message, cause);
+        this.reason = cause instanceof LiveKitException l ? l.reason : null;
+    }
+
     public DisconnectReason reason() {
         return reason;
     }

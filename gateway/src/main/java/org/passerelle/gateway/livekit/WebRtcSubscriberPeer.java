@@ -5,10 +5,9 @@ import org.passerelle.webrtc.WebRtcException;
 import org.passerelle.webrtc.WebRtcSession;
 
 /**
- * {@link SubscriberPeer} over our WebRTC stack as it is today: the first offer is answered by
- * {@link WebRtcSession#answer}; a re-offer needs renegotiation, which {@code PeerConnection}
- * does not have yet. Until then a re-offer fails with a clear message (the tracks of the first
- * offer keep flowing). TODO(renegotiation): call {@code session.applyRemoteOffer(offerSdp)} here.
+ * {@link SubscriberPeer} over our WebRTC stack: the first offer is answered receive-only (LiveKit
+ * offers its subscriber m-lines as sendrecv, but the listener never sends); each re-offer (tracks
+ * added or removed) is answered on the same connection.
  */
 public final class WebRtcSubscriberPeer implements SubscriberPeer {
     private final WebRtcConfig config;
@@ -23,10 +22,10 @@ public final class WebRtcSubscriberPeer implements SubscriberPeer {
     @Override
     public synchronized String answer(String offerSdp) throws WebRtcException {
         if (session == null) {
-            session = WebRtcSession.answer(config, offerSdp, media);
+            session = WebRtcSession.answerReceiveOnly(config, offerSdp, media);
             return session.localDescription();
         }
-        throw new WebRtcException("LiveKit re-offered the subscriber connection; renegotiation is not available yet");
+        return session.applyRemoteOffer(offerSdp);
     }
 
     @Override
