@@ -162,12 +162,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
 
     @Override
     public void onRtp(RtpPacket packet) {
-        AudioParticipant p = media;
-        if (p != null) {
-            p.onRtp(packet);
-        } else {
-            packet.release();
-        }
+        AudioParticipant.deliver(media, packet);
     }
 
     @Override

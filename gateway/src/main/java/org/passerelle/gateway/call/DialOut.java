@@ -104,12 +104,7 @@ public final class DialOut implements OutboundCall.Listener {
 
     @Override
     public void onRtp(RtpPacket packet) {
-        AudioParticipant p = media;
-        if (p != null) {
-            p.onRtp(packet);
-        } else {
-            packet.release();
-        }
+        AudioParticipant.deliver(media, packet);
     }
 
     @Override

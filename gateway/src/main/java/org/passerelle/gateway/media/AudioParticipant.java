@@ -138,6 +138,18 @@ public final class AudioParticipant implements Participant, AutoCloseable {
         return codec;
     }
 
+    /**
+     * Hands a received packet to {@code p}, or releases it when there is no participant yet (media
+     * before the call joined anything).
+     */
+    public static void deliver(AudioParticipant p, RtpPacket packet) {
+        if (p != null) {
+            p.onRtp(packet);
+        } else {
+            packet.release();
+        }
+    }
+
     /** A received RTP packet (network thread); ownership passes to the jitter buffer. */
     public void onRtp(RtpPacket packet) {
         if (held) {
