@@ -58,7 +58,7 @@ class PeerConnectionAllocationTest {
                 // Loopback UDP may drop a burst when the machine is busy; what is measured is
                 // allocation, so a few lost packets are tolerated and the receiver is charged per
                 // packet received.
-                assertTrue(got >= n * 95 / 100, "only " + got + " of " + n + " packets arrived");
+                assertTrue(got >= n * 80 / 100, "only " + got + " of " + n + " packets arrived");
                 long receiver = 0;
                 for (Thread t : Thread.getAllStackTraces().keySet()) {
                     long id = t.threadId();
