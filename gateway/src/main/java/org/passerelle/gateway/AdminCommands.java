@@ -11,7 +11,12 @@ import org.passerelle.dialplan.Decision;
 import org.passerelle.dialplan.Explanation;
 import org.passerelle.gateway.config.ConfigException;
 import org.passerelle.gateway.config.GatewayConfig;
+import org.passerelle.gateway.call.CallRegistry;
 import org.passerelle.gateway.config.Telephony;
+import org.passerelle.gateway.ivr.PinDirectory;
+import org.passerelle.gateway.livekit.LiveKitDialPlan;
+import org.passerelle.gateway.livekit.LiveKitDialPlanSource;
+import org.passerelle.gateway.livekit.LiveKitSipApi;
 import org.passerelle.transcoder.prompt.PromptException;
 import org.passerelle.transcoder.prompt.PromptLibrary;
 import picocli.CommandLine.Command;
@@ -113,10 +118,24 @@ final class AdminCommands {
             if (trunk != null && t.inbound().stream().noneMatch(it -> it.name().equals(trunk))) {
                 System.out.println("note: no inbound trunk is named " + trunk + " in this config");
             }
-            Explanation e = t.dialPlan().explain(new CallFacts(to, from, null, "0.0.0.0", h, trunk));
+            LiveKitDialPlan liveKit = null;
+            if (t.liveKitDialPlanRefresh() != null) {
+                // livekit.dialPlan: read the server's trunks and dispatch rules once, as the gateway does.
+                LiveKitDialPlanSource source = new LiveKitDialPlanSource(LiveKitSipApi.of(t.livekit()));
+                if (source.refresh()) {
+                    liveKit = source.current();
+                    System.out.println("LiveKit rules from " + source.server() + ": " + liveKit);
+                    for (String s : liveKit.skipped()) System.out.println("  not mapped: " + s);
+                } else {
+                    System.out.println("note: the LiveKit server " + source.server()
+                            + " did not give its SIP rules (" + source.lastFailure() + "); local rules only");
+                }
+            }
+            Explanation e = CallRegistry.explain(t, liveKit, new CallFacts(to, from, null, "0.0.0.0", h, trunk));
             System.out.print(e.toText());
-            if (e.decision() instanceof Decision.AskPin p && t.pins().get(p.directory()) != null) {
-                System.out.println("PIN directory " + p.directory() + ": " + t.pins().get(p.directory()).describe());
+            if (e.decision() instanceof Decision.AskPin p) {
+                PinDirectory dir = CallRegistry.pinDirectory(t, liveKit, p.directory());
+                if (dir != null) System.out.println("PIN directory " + p.directory() + ": " + dir.describe());
             }
             return 0;
         }

@@ -50,6 +50,7 @@ public final class Gateway implements AutoCloseable {
     private SipServer sip;
     private ConfigWatcher watcher;
     private final LiveKitRooms liveKit;
+    private final org.passerelle.gateway.livekit.LiveKitDialPlanSource liveKitDialPlan;
     private final DialOuts dialOuts;
 
     private Gateway(GatewaySettings settings) {
@@ -62,8 +63,13 @@ public final class Gateway implements AutoCloseable {
         PromptLibrary prompts = new PromptLibrary(ivr.promptsDir());
         var lk = settings.telephony().livekit();
         liveKit = lk == null ? null : new LiveKitRooms(lk, webRtcConfig(settings), clock);
+        // livekit.dialPlan: the LiveKit server's SIP trunks and dispatch rules (La Suite Meet) route calls too.
+        liveKitDialPlan = lk == null || settings.telephony().liveKitDialPlanRefresh() == null ? null
+                : org.passerelle.gateway.livekit.LiveKitDialPlanSource.start(
+                        org.passerelle.gateway.livekit.LiveKitSipApi.of(lk), settings.telephony().liveKitDialPlanRefresh());
         calls = new CallRegistry(telephony::get, new CallServices(rooms, clock, prompts, pinLockout,
-                ivr.digitTimeout(), liveKit));
+                ivr.digitTimeout(), liveKit), liveKitDialPlan != null ? liveKitDialPlan
+                : org.passerelle.gateway.livekit.LiveKitDialPlan::empty);
         browsers = new BrowserSignalling(rooms, WebRtcSessionFactory.of(webRtcConfig(settings)),
                 settings.browserTimeout(), NanoClock.SYSTEM);
         dialOuts = new DialOuts(telephony::get, () -> sip, rooms);
@@ -134,6 +140,7 @@ public final class Gateway implements AutoCloseable {
         Telephony t = c.telephony();
         telephony.set(t);
         sip.replaceInboundTrunks(t.inbound(), t.directCalls());
+        if (liveKitDialPlan != null) liveKitDialPlan.refreshSoon();
         GatewaySettings next = GatewaySettings.from(c);
         if (!next.withTelephony(settings.telephony()).equals(settings.withTelephony(settings.telephony()))
                 || !t.ivr().equals(settings.telephony().ivr()) || !t.outbound().equals(settings.telephony().outbound())
@@ -145,6 +152,9 @@ public final class Gateway implements AutoCloseable {
                 t.inbound().size(), t.dialPlan().rules().size(), t.pins().size());
         return true;
     }
+
+    /** The LiveKit dial-plan source (livekit.dialPlan: true), or null. */
+    public org.passerelle.gateway.livekit.LiveKitDialPlanSource liveKitDialPlan() { return liveKitDialPlan; }
 
     /** Dial-outs in progress and recently ended. */
     public DialOuts dialOuts() { return dialOuts; }
@@ -168,6 +178,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         if (watcher != null) watcher.close();
+        if (liveKitDialPlan != null) liveKitDialPlan.close();
         if (liveKit != null) liveKit.close();
         calls.hangupAll();
         browsers.close();

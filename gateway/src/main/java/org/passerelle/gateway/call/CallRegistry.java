@@ -8,7 +8,9 @@ import org.passerelle.dialplan.CallFacts;
 import org.passerelle.dialplan.Decision;
 import org.passerelle.dialplan.DialPlan;
 import org.passerelle.dialplan.Rule;
+import org.passerelle.dialplan.Explanation;
 import org.passerelle.gateway.config.Telephony;
+import org.passerelle.gateway.livekit.LiveKitDialPlan;
 import org.passerelle.gateway.ivr.PinDirectory;
 import org.passerelle.sip.trunk.InboundTrunk;
 import java.util.HashMap;
@@ -32,12 +34,33 @@ public final class CallRegistry implements SipCallHandler {
     private final Supplier<Telephony> telephony;
     private final RoomRegistry rooms;
     private final CallServices services;
+    private final Supplier<LiveKitDialPlan> liveKitPlan;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
 
     public CallRegistry(Supplier<Telephony> telephony, CallServices services) {
+        this(telephony, services, LiveKitDialPlan::empty);
+    }
+
+    /**
+     * @param liveKitPlan the rules read from the LiveKit server's SIP API (livekit.dialPlan), tried
+     *                    after the local rules; the current set is read per call
+     */
+    public CallRegistry(Supplier<Telephony> telephony, CallServices services, Supplier<LiveKitDialPlan> liveKitPlan) {
         this.telephony = telephony;
         this.rooms = services.rooms();
         this.services = services;
+        this.liveKitPlan = liveKitPlan;
+    }
+
+    /** The decision for a call and why: the local rules, then the LiveKit server's, then the fallback. */
+    public static Explanation explain(Telephony t, LiveKitDialPlan liveKit, CallFacts facts) {
+        return liveKit == null ? t.dialPlan().explain(facts) : liveKit.explainAfter(t.dialPlan(), facts);
+    }
+
+    /** A PIN directory of the config, else of the LiveKit rules ({@code livekit:<trunk>}), or null. */
+    public static PinDirectory pinDirectory(Telephony t, LiveKitDialPlan liveKit, String name) {
+        PinDirectory d = t.pins().get(name);
+        return d != null || liveKit == null ? d : liveKit.pinDirectory(name);
     }
 
     /** A registry with one fixed dial plan and no IVR services (tests, tools). */
@@ -51,8 +74,9 @@ public final class CallRegistry implements SipCallHandler {
         MDC.put("call", leg.callId());
         try {
             Telephony t = telephony.get();
+            LiveKitDialPlan liveKit = liveKitPlan.get();
             DialPlan plan = t.dialPlan();
-            if (!servesNumber(t, leg.trunk(), plan.normalize(leg.requestUser()))) {
+            if (!servesNumber(t, liveKit, leg.trunk(), plan.normalize(leg.requestUser()))) {
                 log.info("INVITE through trunk {} to a number it does not serve: 404", leg.trunk());
                 leg.reject(404, "Not Found");
                 return;
@@ -66,9 +90,11 @@ public final class CallRegistry implements SipCallHandler {
             }
             CallFacts facts = new CallFacts(leg.requestUser(), leg.fromUser(), leg.fromDisplayName(),
                     leg.remoteSignallingAddress().getAddress().getHostAddress(), headers, leg.trunk());
-            Decision decision = plan.route(facts);
-            log.info("INVITE from {} to {}{}: {}", facts.callerUser(), facts.calledUser(),
-                    facts.trunk() != null ? " via trunk " + facts.trunk() : "", decision);
+            Explanation explanation = explain(t, liveKit, facts);
+            Decision decision = explanation.decision();
+            log.info("INVITE from {} to {}{}: {}{}", facts.callerUser(), facts.calledUser(),
+                    facts.trunk() != null ? " via trunk " + facts.trunk() : "", decision,
+                    explanation.rule() != null ? " (rule " + explanation.rule() + ")" : "");
             CallPlan callPlan = switch (decision) {
                 case Decision.Reject r -> {
                     leg.reject(r.sipStatus(), r.reason());
@@ -76,7 +102,7 @@ public final class CallRegistry implements SipCallHandler {
                 }
                 case Decision.JoinRoom j -> refusedByLimits(leg, j.room()) ? null : new CallPlan.Join(j.room());
                 case Decision.AskPin p -> {
-                    PinDirectory dir = t.pins().get(p.directory());
+                    PinDirectory dir = pinDirectory(t, liveKit, p.directory());
                     if (dir == null || services.prompts() == null) {
                         log.error("PIN directory {} is not configured: 503", p.directory());
                         leg.reject(503, "Service Unavailable");
@@ -122,9 +148,13 @@ public final class CallRegistry implements SipCallHandler {
         return true;
     }
 
-    /** A trunk that lists its numbers (DIDs) only takes calls to them. */
-    private static boolean servesNumber(Telephony t, String trunk, String called) {
+    /**
+     * A trunk that lists its numbers (DIDs) only takes calls to them, and to the numbers of the
+     * LiveKit server's inbound trunks (the DIDs a Meet deployment declared there).
+     */
+    private static boolean servesNumber(Telephony t, LiveKitDialPlan liveKit, String trunk, String called) {
         if (trunk == null) return true;
+        if (liveKit != null && liveKit.hasNumber(t.dialPlan(), called)) return true;
         for (InboundTrunk it : t.inbound()) {
             if (!it.name().equals(trunk)) continue;
             if (it.numbers().isEmpty()) return true;

@@ -20,21 +20,33 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  * @param pins        PIN directories by name
  * @param ivr         prompts and lockout
  * @param livekit     when set, calls join rooms of this LiveKit server instead of embedded rooms
+ * @param liveKitDialPlanRefresh when set (livekit.dialPlan: true), the LiveKit server's SIP trunks and
+ *                    dispatch rules are dial-plan rules too (after ours), read again this often
  */
 public record Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
                         DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr,
-                        org.passerelle.gateway.livekit.LiveKitConfig livekit) {
+                        org.passerelle.gateway.livekit.LiveKitConfig livekit, Duration liveKitDialPlanRefresh) {
+
+    /** LiveKit rooms, with only local dial-plan rules. */
+    public Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
+                     DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr,
+                     org.passerelle.gateway.livekit.LiveKitConfig livekit) {
+        this(inbound, outbound, directCalls, dialPlan, pins, ivr, livekit, null);
+    }
 
     /** Without LiveKit: rooms are the gateway's own. */
     public Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
                      DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr) {
-        this(inbound, outbound, directCalls, dialPlan, pins, ivr, null);
+        this(inbound, outbound, directCalls, dialPlan, pins, ivr, null, null);
     }
 
     public Telephony {
         inbound = List.copyOf(inbound);
         outbound = List.copyOf(outbound);
         pins = Map.copyOf(pins);
+        if (liveKitDialPlanRefresh != null && livekit == null) {
+            throw new IllegalArgumentException("a LiveKit dial plan needs a LiveKit server");
+        }
     }
 
     /**

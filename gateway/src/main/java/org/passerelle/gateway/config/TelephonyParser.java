@@ -51,6 +51,8 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  *   url: wss://livekit.example.org
  *   apiKey: APIxxxx
  *   apiSecret: "..."
+ *   dialPlan: true                    # its SIP trunks and dispatch rules route calls too (La Suite Meet)
+ *   dialPlanRefreshSeconds: 30        # how often they are read again (also on reload)
  * ivr:
  *   promptsDir: /etc/passerelle/prompts
  *   digitTimeoutSeconds: 10
@@ -90,14 +92,28 @@ public final class TelephonyParser {
         DialPlanParser plans = new DialPlanParser(trunkNames, pins.keySet());
         DialPlan plan = plans.parse(root.get("dialplan"), "dialplan");
         tree.problems().addAll(plans.problems());
-        return new Telephony(inbound, outbound, direct, plan, pins, ivr, livekit(root.get("livekit")));
+        org.passerelle.gateway.livekit.LiveKitConfig livekit = livekit(root.get("livekit"));
+        return new Telephony(inbound, outbound, direct, plan, pins, ivr, livekit,
+                livekit == null ? null : liveKitDialPlan(root.get("livekit")));
+    }
+
+    /** livekit.dialPlan (default false) and how often to read the server's rules again; null when off. */
+    private Duration liveKitDialPlan(Object node) {
+        Map<String, Object> m = tree.map(node, "livekit");
+        if (m == null) return null;
+        boolean on = tree.bool(m.get("dialPlan"), "livekit.dialPlan", false);
+        int seconds = tree.integer(m.get("dialPlanRefreshSeconds"), "livekit.dialPlanRefreshSeconds", 30, 5, 86400);
+        if (!on && m.get("dialPlanRefreshSeconds") != null) {
+            tree.problem("livekit.dialPlanRefreshSeconds", "only with dialPlan: true");
+        }
+        return on ? Duration.ofSeconds(seconds) : null;
     }
 
     private org.passerelle.gateway.livekit.LiveKitConfig livekit(Object node) {
         if (node == null) return null;
         Map<String, Object> m = tree.map(node, "livekit");
         if (m == null) return null;
-        tree.unknownKeys(m, Set.of("url", "apiKey", "apiSecret"), "livekit");
+        tree.unknownKeys(m, Set.of("url", "apiKey", "apiSecret", "dialPlan", "dialPlanRefreshSeconds"), "livekit");
         String url = tree.required(m, "url", "livekit");
         String key = tree.required(m, "apiKey", "livekit");
         String secret = tree.required(m, "apiSecret", "livekit");

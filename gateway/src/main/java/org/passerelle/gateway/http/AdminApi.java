@@ -34,6 +34,8 @@ import org.passerelle.sip.outbound.RegistrationStatus;
  *                                   NO_ANSWER, REJECTED, FAILED with sipCode and reason
  * DELETE /api/dials/{id}          hang up
  * GET    /api/trunks              outbound trunk registrations
+ * GET    /api/livekit/dialplan    the rules read from the LiveKit server (livekit.dialPlan: true)
+ * POST   /api/livekit/refresh     read them again now → 202
  * </pre>
  */
 public final class AdminApi {
@@ -42,12 +44,19 @@ public final class AdminApi {
     private final DialOuts dials;
     private final Supplier<List<RegistrationStatus>> registrations;
     private final byte[] token;
+    private org.passerelle.gateway.livekit.LiveKitDialPlanSource liveKitDialPlan;
 
     /** @param token the bearer token admins must send, or null to answer this host only */
     public AdminApi(DialOuts dials, Supplier<List<RegistrationStatus>> registrations, String token) {
         this.dials = dials;
         this.registrations = registrations;
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Serves /api/livekit/... for this source (null: those routes answer 404). */
+    public AdminApi withLiveKitDialPlan(org.passerelle.gateway.livekit.LiveKitDialPlanSource source) {
+        this.liveKitDialPlan = source;
+        return this;
     }
 
     /** Null when the request may go on to the read-only views; else the refusal to send. */
@@ -93,6 +102,19 @@ public final class AdminApi {
             }
             return notAllowed("GET, DELETE");
         }
+        if (path.equals("/api/livekit/refresh") || path.equals("/api/livekit/dialplan")) {
+            if (liveKitDialPlan == null) {
+                return json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no LiveKit dial plan (livekit.dialPlan is not true)"));
+            }
+            if (path.endsWith("/refresh")) {
+                if (!m.equals(HttpMethod.POST)) return notAllowed("POST");
+                // The SIP API answers in its own time: never on this event loop.
+                liveKitDialPlan.refreshSoon();
+                return json(HttpResponseStatus.ACCEPTED, liveKitView());
+            }
+            if (!m.equals(HttpMethod.GET)) return notAllowed("GET");
+            return json(HttpResponseStatus.OK, liveKitView());
+        }
         if (path.equals("/api/trunks")) {
             if (!m.equals(HttpMethod.GET)) return notAllowed("GET");
             return json(HttpResponseStatus.OK, registrations.get().stream().map(r -> {
@@ -107,6 +129,17 @@ public final class AdminApi {
             }).toList());
         }
         return null;
+    }
+
+    private Map<String, Object> liveKitView() {
+        var plan = liveKitDialPlan.current();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("server", liveKitDialPlan.server());
+        v.put("state", liveKitDialPlan.state().name());
+        v.put("lastFailure", liveKitDialPlan.lastFailure());
+        v.put("rules", plan.routes().stream().map(r -> r.name()).toList());
+        v.put("skipped", plan.skipped());
+        return v;
     }
 
     private FullHttpResponse dial(String room, FullHttpRequest req) {

@@ -111,4 +111,22 @@ class TelephonyConfigTest {
                 """).telephony();
         assertFalse(t.toString().contains("TopSecret42"), t.toString());
     }
+
+    @Test
+    void theLiveKitDialPlanIsOffUnlessAsked() throws Exception {
+        String server = """
+                livekit:
+                  url: ws://127.0.0.1:7880
+                  apiKey: devkey
+                  apiSecret: secret
+                """;
+        assertEquals(null, GatewayConfig.parse("t.yaml", server).telephony().liveKitDialPlanRefresh());
+        assertEquals(Duration.ofSeconds(30),
+                GatewayConfig.parse("t.yaml", server + "  dialPlan: true\n").telephony().liveKitDialPlanRefresh());
+        assertEquals(Duration.ofSeconds(120), GatewayConfig.parse("t.yaml",
+                server + "  dialPlan: true\n  dialPlanRefreshSeconds: 120\n").telephony().liveKitDialPlanRefresh());
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("t.yaml",
+                server + "  dialPlanRefreshSeconds: 2\n"));
+        assertTrue(e.getMessage().contains("livekit.dialPlanRefreshSeconds"), e.getMessage());
+    }
 }
