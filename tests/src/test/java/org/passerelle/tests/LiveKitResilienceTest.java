@@ -139,19 +139,41 @@ class LiveKitResilienceTest {
 
     @Test
     void aCallSurvivesAServerCrashAndAudioFlowsAgainBothWays(TestInfo info) throws Exception {
+        survives(info, true);
+    }
+
+    /** A clean restart: LiveKit closes every room (SERVER_SHUTDOWN); the gateway rejoins as after a crash. */
+    @Test
+    void aCallSurvivesAServerRestartAndAudioFlowsAgainBothWays(TestInfo info) throws Exception {
+        survives(info, false);
+    }
+
+    private void survives(TestInfo info, boolean crash) throws Exception {
         Path dir = TestDirs.forTest(info);
         try (TestGateway gateway = gateway();
-             LiveKitClient web = LiveKitClient.builder("web-user", dir).server(server, "phoenix").tone(440)
-                     .probe(440, 1000).lifetime(Duration.ofSeconds(85)).start()) {
-            web.awaitConnected(Duration.ofSeconds(20));
-            try (BaresipPhone phone = BaresipPhone.builder("caller", dir).tone(1000)
-                    .calling(gateway.roomUri("phoenix")).start()) {
+             BaresipPhone phone = BaresipPhone.builder("caller", dir).tone(1000).calling(gateway.roomUri("phoenix")).start()) {
+            LiveKitClient web = LiveKitClient.builder("web-user", dir).server(server, "phoenix").tone(440)
+                    .probe(440, 1000).lifetime(Duration.ofSeconds(85)).start();
+            try {
+                web.awaitConnected(Duration.ofSeconds(20));
                 phone.awaitEstablished(Duration.ofSeconds(15));
                 web.awaitHearing(1000, 2, Duration.ofSeconds(30));
-                server.crashAndRestart();
-                long restarted = System.nanoTime();
-                // The gateway rejoins (new participant, new connections) and the client reconnects.
-                web.awaitReport(r -> r.from(phoneIdentity(web)).map(h -> h.dominantIs(1000)).orElse(false),
+                long restarted;
+                if (crash) {
+                    server.crashAndRestart();
+                    restarted = System.nanoTime();
+                } else {
+                    // rtc-node leaves for good on SERVER_SHUTDOWN: the meeting's user joins again, as people do
+                    server.restart();
+                    restarted = System.nanoTime();
+                    web.close();
+                    web = LiveKitClient.builder("web-user-2", dir).server(server, "phoenix").tone(440)
+                            .probe(440, 1000).lifetime(Duration.ofSeconds(60)).start();
+                    web.awaitConnected(Duration.ofSeconds(20));
+                }
+                // The gateway rejoins (new participant, new connections) and the client hears the phone again.
+                LiveKitClient client = web;
+                client.awaitReport(r -> r.from(phoneIdentity(client)).map(h -> h.dominantIs(1000)).orElse(false),
                         Duration.ofSeconds(35), "the phone's tone after the restart");
                 long heard = System.nanoTime();
                 Await.pause(Duration.ofSeconds(4));
@@ -160,6 +182,8 @@ class LiveKitResilienceTest {
                 phone.close();
                 ToneAssertions.hearsOnly(phone, phone.recordingBetween(heard + 1_000_000_000L, to), 440, 1000);
                 assertTrue((heard - restarted) / 1e9 < 35, "too slow");
+            } finally {
+                web.close();
             }
         }
     }
