@@ -8,6 +8,7 @@ import org.passerelle.gateway.livekit.LiveKitRooms;
 import org.passerelle.gateway.media.AudioParticipant;
 import org.passerelle.gateway.room.RoomLimitException;
 import org.passerelle.sip.SipLeg;
+import org.passerelle.transcoder.prompt.Prompt;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     private IvrSession ivr;
     private LiveKitRooms.LiveKitCall liveKit;
     private volatile EndReason endReason;
+    /** Prompts are said in this language: the PIN rule's, else French. */
+    private String language = "fr";
 
     Call(SipLeg leg, CallPlan plan, CallServices services, CallRegistry registry) {
         this.leg = leg;
@@ -70,7 +73,8 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
                 case CallPlan.Pin pin -> {
                     if (!transition(CallState.Event.IVR_STARTED)) return;
                     media = p;
-                    ivr = newIvr(p, pin.ask().language());
+                    language = pin.ask().language();
+                    ivr = newIvr(p, language);
                     String source = leg.remoteSignallingAddress().getAddress().getHostAddress();
                     ivr.askPin(pin.ask(), pin.directory(), services.pinLockout(), services.digitTimeout(),
                             "caller:" + leg.fromUser(), "source:" + source);
@@ -78,7 +82,8 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
                 case CallPlan.Message m -> {
                     if (!transition(CallState.Event.IVR_STARTED)) return;
                     media = p;
-                    ivr = newIvr(p, m.language());
+                    language = m.language();
+                    ivr = newIvr(p, language);
                     ivr.playMessage(m.prompt());
                 }
             }
@@ -114,28 +119,54 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     /**
      * Joins the LiveKit room as the caller's own participant. When the server cannot be reached the
      * caller hears that the service is unavailable, then the call ends; the log names the server
-     * and the reason.
+     * and the reason. While alone in the room the caller hears "waiting". Later, a closed room or a
+     * removed participant is said ("closed") before BYE, with end reason ROOM_CLOSED; a server lost
+     * for longer than the connector's rejoin bound is said ("unavailable") before BYE, end reason
+     * ERROR (a shorter loss is rejoined and the call goes on: see {@link LiveKitRooms}).
      */
     private void enterLiveKitRoom(String room) {
         String trunkNumber = leg.requestUser();
         CallIdentity who = new CallIdentity(leg.callId(), leg.fromUser(), leg.fromDisplayName(), trunkNumber);
         try {
-            liveKit = services.livekit().join(room, who, media, why -> leg.executor().execute(() -> withCallId(() -> {
-                log.info("leaving: {}", why);
-                endReason = EndReason.ROOM_CLOSED;
-                leg.hangup();
-            })));
+            liveKit = services.livekit().join(room, who, media, prompt("waiting"),
+                    (how, why) -> leg.executor().execute(() -> withCallId(() -> leaveLiveKitRoom(how, why))));
             log.info("call up: {} in LiveKit room {} with {}", leg.fromUser(), room, leg.codec());
         } catch (LiveKitException e) {
             log.error("{}", e.getMessage());
             roomName = null;
             if (services.prompts() != null) {
-                if (ivr == null) ivr = newIvr(media, "fr");
+                if (ivr == null) ivr = newIvr(media, language);
                 ivr.playMessage("unavailable"); // then the IVR hangs up
             } else {
                 endReason = EndReason.ERROR;
                 leg.hangup();
             }
+        }
+    }
+
+    /** The LiveKit room is no longer there for the caller: say why, then hang up (the IVR's message). */
+    private void leaveLiveKitRoom(LiveKitRooms.Ending how, String why) {
+        if (state == CallState.ENDED) return;
+        log.info("leaving LiveKit room {}: {}", roomName, why);
+        endReason = how == LiveKitRooms.Ending.CLOSED ? EndReason.ROOM_CLOSED : EndReason.ERROR;
+        if (liveKit != null) liveKit.close(); // out of the room's mix before the IVR takes the caller
+        if (services.prompts() == null) {
+            leg.hangup();
+            return;
+        }
+        if (ivr != null) ivr.close(); // the PIN's, closed when the caller joined
+        ivr = newIvr(media, language);
+        ivr.playMessage(how == LiveKitRooms.Ending.CLOSED ? "closed" : "unavailable"); // then hangup(String)
+    }
+
+    /** A prompt in the call's language, or null when there are none (or this one is broken: logged). */
+    private Prompt prompt(String name) {
+        if (services.prompts() == null) return null;
+        try {
+            return services.prompts().get(language, name);
+        } catch (RuntimeException e) {
+            log.error("prompt {}/{} cannot be played: {}", language, name, e.getMessage());
+            return null;
         }
     }
 
@@ -154,7 +185,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     public void hangup(String reason) {
         if (state == CallState.ENDED) return;
         log.info("IVR ends the call: {}", reason);
-        endReason = EndReason.IVR_HANGUP;
+        if (endReason == null) endReason = EndReason.IVR_HANGUP; // a closed room's message keeps ROOM_CLOSED
         leg.hangup();
     }
 
