@@ -62,7 +62,8 @@ public final class Gateway implements AutoCloseable {
         rooms = new RoomRegistry(clock::add, clock::remove, settings.roomLimits());
         PromptLibrary prompts = new PromptLibrary(ivr.promptsDir());
         var lk = settings.telephony().livekit();
-        liveKit = lk == null ? null : new LiveKitRooms(lk, webRtcConfig(settings), clock);
+        liveKit = lk == null ? null : new LiveKitRooms(lk, webRtcConfig(settings), clock,
+                settings.telephony().liveKitWaitingPrompt());
         // livekit.dialPlan: the LiveKit server's SIP trunks and dispatch rules (La Suite Meet) route calls too.
         liveKitDialPlan = lk == null || settings.telephony().liveKitDialPlanRefresh() == null ? null
                 : org.passerelle.gateway.livekit.LiveKitDialPlanSource.start(

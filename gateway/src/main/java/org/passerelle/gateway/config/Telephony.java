@@ -25,19 +25,27 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  */
 public record Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
                         DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr,
-                        org.passerelle.gateway.livekit.LiveKitConfig livekit, Duration liveKitDialPlanRefresh) {
+                        org.passerelle.gateway.livekit.LiveKitConfig livekit, Duration liveKitDialPlanRefresh,
+                        boolean liveKitWaitingPrompt) {
+
+    /** LiveKit rooms with the "waiting for others" prompt. */
+    public Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
+                     DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr,
+                     org.passerelle.gateway.livekit.LiveKitConfig livekit, Duration liveKitDialPlanRefresh) {
+        this(inbound, outbound, directCalls, dialPlan, pins, ivr, livekit, liveKitDialPlanRefresh, true);
+    }
 
     /** LiveKit rooms, with only local dial-plan rules. */
     public Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
                      DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr,
                      org.passerelle.gateway.livekit.LiveKitConfig livekit) {
-        this(inbound, outbound, directCalls, dialPlan, pins, ivr, livekit, null);
+        this(inbound, outbound, directCalls, dialPlan, pins, ivr, livekit, null, true);
     }
 
     /** Without LiveKit: rooms are the gateway's own. */
     public Telephony(List<InboundTrunk> inbound, List<OutboundTrunk> outbound, boolean directCalls,
                      DialPlan dialPlan, Map<String, PinDirectory> pins, Ivr ivr) {
-        this(inbound, outbound, directCalls, dialPlan, pins, ivr, null, null);
+        this(inbound, outbound, directCalls, dialPlan, pins, ivr, null, null, true);
     }
 
     public Telephony {

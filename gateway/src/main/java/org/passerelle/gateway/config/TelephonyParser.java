@@ -94,7 +94,14 @@ public final class TelephonyParser {
         tree.problems().addAll(plans.problems());
         org.passerelle.gateway.livekit.LiveKitConfig livekit = livekit(root.get("livekit"));
         return new Telephony(inbound, outbound, direct, plan, pins, ivr, livekit,
-                livekit == null ? null : liveKitDialPlan(root.get("livekit")));
+                livekit == null ? null : liveKitDialPlan(root.get("livekit")),
+                livekit == null || waitingPrompt(root.get("livekit")));
+    }
+
+    /** livekit.waitingPrompt (default true): a caller alone in a room hears "waiting for others". */
+    private boolean waitingPrompt(Object node) {
+        Map<String, Object> m = tree.map(node, "livekit");
+        return m == null || tree.bool(m.get("waitingPrompt"), "livekit.waitingPrompt", true);
     }
 
     /** livekit.dialPlan (default false) and how often to read the server's rules again; null when off. */
@@ -113,7 +120,8 @@ public final class TelephonyParser {
         if (node == null) return null;
         Map<String, Object> m = tree.map(node, "livekit");
         if (m == null) return null;
-        tree.unknownKeys(m, Set.of("url", "apiKey", "apiSecret", "dialPlan", "dialPlanRefreshSeconds"), "livekit");
+        tree.unknownKeys(m, Set.of("url", "apiKey", "apiSecret", "dialPlan", "dialPlanRefreshSeconds", "waitingPrompt"),
+                "livekit");
         String url = tree.required(m, "url", "livekit");
         String key = tree.required(m, "apiKey", "livekit");
         String secret = tree.required(m, "apiSecret", "livekit");
