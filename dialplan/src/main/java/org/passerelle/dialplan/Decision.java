@@ -3,8 +3,17 @@ package org.passerelle.dialplan;
 /** What to do with a call: the outcome of {@link DialPlan#route(CallFacts)}. */
 public sealed interface Decision {
 
-    /** Join the caller to a room. */
-    record JoinRoom(String room) implements Decision {}
+    /**
+     * Join the caller to a room.
+     *
+     * @param platform "embedded" or "livekit", or null for the gateway's default (LiveKit when a
+     *                 LiveKit server is configured, else embedded rooms)
+     */
+    record JoinRoom(String room, String platform) implements Decision {
+        public JoinRoom(String room) {
+            this(room, null);
+        }
+    }
 
     /** Refuse the call with a SIP status (e.g. 404 Not Found). */
     record Reject(int sipStatus, String reason) implements Decision {}

@@ -111,7 +111,7 @@ public final class DialPlan {
             case Rule.Action.Join j -> {
                 String room = expand(j.roomTemplate(), facts, to, from, captures);
                 yield room != null && isValidRoomName(room)
-                        ? new Decision.JoinRoom(room) : new Decision.Reject(404, "Not Found");
+                        ? new Decision.JoinRoom(room, j.platform()) : new Decision.Reject(404, "Not Found");
             }
             case Rule.Action.Pin p -> new Decision.AskPin(p.directory(), language(p.language(), from),
                     p.maxAttempts(), p.pinLength());
@@ -165,7 +165,7 @@ public final class DialPlan {
 
     private static String describe(Decision d) {
         return switch (d) {
-            case Decision.JoinRoom j -> "join room " + j.room();
+            case Decision.JoinRoom j -> "join room " + j.room() + (j.platform() == null ? "" : " (" + j.platform() + ")");
             case Decision.Reject r -> "reject with " + r.sipStatus() + " " + r.reason();
             case Decision.AskPin p -> "ask for a PIN (" + p.language() + ", " + p.maxAttempts() + " attempts"
                     + (p.pinLength() > 0 ? ", " + p.pinLength() + " digits" : ", ended by #")

@@ -179,6 +179,19 @@ public final class DialPlanParser {
     }
 
     private Rule.Action join(Object node, String path) {
+        String platform = null;
+        if (node instanceof java.util.Map<?, ?>) {
+            // join: {room: "...", platform: livekit|embedded}
+            Map<String, Object> m = tree.map(node, path);
+            tree.unknownKeys(m, Set.of("room", "platform"), path);
+            platform = tree.text(m.get("platform"), path + ".platform", null);
+            if (platform != null && !platform.equals("livekit") && !platform.equals("embedded")) {
+                tree.problem(path + ".platform", "must be livekit or embedded, not " + platform);
+                platform = null;
+            }
+            node = m.get("room");
+            path = path + ".room";
+        }
         String template = tree.text(node, path, null);
         if (template == null) {
             tree.problem(path, "must name the room, e.g. \"visio-${1}\"");
@@ -195,7 +208,7 @@ public final class DialPlanParser {
             tree.problem(path, "room names may hold letters, digits, - _ . (at most 64): "
                     + template);
         }
-        return new Rule.Action.Join(template);
+        return new Rule.Action.Join(template, platform);
     }
 
     private Rule.Action pin(Object node, String path) {

@@ -33,7 +33,11 @@ public record Rule(String name, Match match, Action action) {
          * Join a room whose name is a template: {@code ${1}}.. are the called-number captures,
          * {@code ${to}}, {@code ${from}} the numbers, {@code ${header:X-Room}} a header's value.
          */
-        record Join(String roomTemplate) implements Action {}
+        record Join(String roomTemplate, String platform) implements Action {
+            public Join(String roomTemplate) {
+                this(roomTemplate, null);
+            }
+        }
 
         /** Ask for a PIN; {@code language} "auto" picks it from the caller's country. */
         record Pin(String directory, String language, int maxAttempts, int pinLength) implements Action {}

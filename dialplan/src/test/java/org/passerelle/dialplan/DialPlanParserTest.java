@@ -72,4 +72,16 @@ class DialPlanParserTest {
         assertTrue(parser.problems().isEmpty());
         assertEquals(new Decision.JoinRoom("demo"), plan.route(new CallFacts("demo", "1", null, "x", null)));
     }
+
+    @Test
+    void joinMayNameThePlatform() {
+        DialPlanParser parser = new DialPlanParser(Set.of(), Set.of());
+        DialPlan plan = parser.parse(m("rules", List.of(
+                m("name", "local", "match", m("to", "+33100000001"), "join", m("room", "hall", "platform", "embedded")),
+                m("name", "bad", "join", m("room", "x", "platform", "jitsi")))), "dialplan");
+        assertEquals(List.of("dialplan.rules[1].join.platform: must be livekit or embedded, not jitsi"),
+                parser.problems().stream().map(ConfigProblem::toString).toList());
+        assertEquals(new Decision.JoinRoom("hall", "embedded"),
+                plan.route(new CallFacts("+33100000001", "1", null, "x", null)));
+    }
 }

@@ -117,4 +117,25 @@ class LiveKitRoomTest {
         }
         assertTrue(List.of(dir.toFile().list()).size() > 0);
     }
+
+    @Test
+    void aRuleCanKeepACallInAnEmbeddedRoom(TestInfo info) throws Exception {
+        Path dir = TestDirs.forTest(info);
+        try (TestGateway gateway = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", """
+                livekit:
+                  url: "%s"
+                  apiKey: "%s"
+                  apiSecret: "%s"
+                dialplan:
+                  rules:
+                    - name: hall
+                      match: {to: hall}
+                      join: {room: hall, platform: embedded}
+                """.formatted(server.url(), server.apiKey(), server.apiSecret()))));
+             BaresipPhone phone = BaresipPhone.builder("phone", dir).tone(1000)
+                     .calling(gateway.roomUri("hall")).start()) {
+            phone.awaitEstablished(Duration.ofSeconds(10));
+            gateway.awaitParticipants("hall", 1, Duration.ofSeconds(10));
+        }
+    }
 }

@@ -68,7 +68,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
                 case CallPlan.Join j -> {
                     if (!transition(CallState.Event.ESTABLISHED)) return;
                     media = p;
-                    enterRoom(j.room());
+                    enterRoom(j.room(), j.platform());
                 }
                 case CallPlan.Pin pin -> {
                     if (!transition(CallState.Event.IVR_STARTED)) return;
@@ -96,10 +96,14 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
         return new IvrSession(leg.callId(), p, services.prompts(), language, services.clock(), withId, this);
     }
 
-    /** Puts the caller's media in the room; hangs up when the room is full. */
-    private void enterRoom(String room) {
+    /**
+     * Puts the caller's media in the room; hangs up when the room is full. {@code platform} is the
+     * rule's choice ("embedded", "livekit") or null for the default: LiveKit when configured.
+     */
+    private void enterRoom(String room, String platform) {
         roomName = room;
-        if (services.livekit() != null) {
+        boolean liveKitRoom = services.livekit() != null && !"embedded".equals(platform);
+        if (liveKitRoom) {
             enterLiveKitRoom(room);
             return;
         }
@@ -178,7 +182,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
         ivr.close();
         if (!transition(CallState.Event.JOINED)) return;
         log.info("PIN accepted: joining room {}", room);
-        enterRoom(room);
+        enterRoom(room, null);
     }
 
     @Override

@@ -100,7 +100,7 @@ public final class CallRegistry implements SipCallHandler {
                     leg.reject(r.sipStatus(), r.reason());
                     yield null;
                 }
-                case Decision.JoinRoom j -> refusedByLimits(leg, j.room()) ? null : new CallPlan.Join(j.room());
+                case Decision.JoinRoom j -> refusedByLimits(leg, j.room()) ? null : new CallPlan.Join(j.room(), j.platform());
                 case Decision.AskPin p -> {
                     PinDirectory dir = pinDirectory(t, liveKit, p.directory());
                     if (dir == null || services.prompts() == null) {

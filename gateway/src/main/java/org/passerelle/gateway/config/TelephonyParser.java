@@ -93,6 +93,15 @@ public final class TelephonyParser {
         DialPlan plan = plans.parse(root.get("dialplan"), "dialplan");
         tree.problems().addAll(plans.problems());
         org.passerelle.gateway.livekit.LiveKitConfig livekit = livekit(root.get("livekit"));
+        if (livekit == null && root.get("livekit") == null) {
+            for (int i = 0; i < plan.rules().size(); i++) {
+                if (plan.rules().get(i).action() instanceof org.passerelle.dialplan.Rule.Action.Join j
+                        && "livekit".equals(j.platform())) {
+                    tree.problem("dialplan.rules[" + i + "].join.platform",
+                            "livekit needs a livekit section (url, apiKey, apiSecret)");
+                }
+            }
+        }
         return new Telephony(inbound, outbound, direct, plan, pins, ivr, livekit,
                 livekit == null ? null : liveKitDialPlan(root.get("livekit")),
                 livekit == null || waitingPrompt(root.get("livekit")));

@@ -129,4 +129,16 @@ class TelephonyConfigTest {
                 server + "  dialPlanRefreshSeconds: 2\n"));
         assertTrue(e.getMessage().contains("livekit.dialPlanRefreshSeconds"), e.getMessage());
     }
+
+    @Test
+    void aLiveKitRoomNeedsALiveKitServer() {
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("gw.yaml", """
+                dialplan:
+                  rules:
+                    - name: meet
+                      join: {room: conseil, platform: livekit}
+                """));
+        assertEquals(List.of("dialplan.rules[0].join.platform: livekit needs a livekit section (url, apiKey, "
+                + "apiSecret) (line 4)"), e.errors());
+    }
 }
