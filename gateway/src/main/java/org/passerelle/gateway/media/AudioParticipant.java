@@ -14,6 +14,8 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 import java.util.function.Supplier;
 import org.passerelle.webrtc.WebRtcSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bridge between one participant's RTP stream (a SIP leg or a WebRTC session) and its room. Inbound: RTP → jitter buffer → decode → resample to
@@ -26,6 +28,7 @@ import org.passerelle.webrtc.WebRtcSession;
  * freed under a tick in flight.
  */
 public final class AudioParticipant implements Participant, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AudioParticipant.class);
     /** Room frames are 20 ms; so are the frames we send. */
     private static final int PTIME_MS = 20;
     /** Largest packet a decoder can produce in one go: 120 ms at 48 kHz (Opus's maximum). */
@@ -221,6 +224,8 @@ public final class AudioParticipant implements Participant, AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        // Once per participant: how its inbound stream fared (delay, loss, concealment).
+        log.info("audio in: {}", jitter.stats());
         jitter.clear();
         decoder.close();
         encoder.close();

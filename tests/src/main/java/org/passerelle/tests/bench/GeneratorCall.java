@@ -123,7 +123,11 @@ final class GeneratorCall {
                 inBurst = true;
                 long sent = roomStats.burstSentNanos;
                 long latency = now - sent;
-                if (holding && sent != 0 && latency > 0 && latency < 500_000_000L) roomStats.latencies.add(latency);
+                if (holding && sent != 0 && latency > 0 && latency < 500_000_000L) {
+                    roomStats.latencies.add(latency);
+                    long half = LoadGenerator.holdSecondHalfNanos;
+                    if (half != 0 && now >= half) roomStats.lateLatencies.add(latency);
+                }
             } else if (inBurst && peak < GeneratorAudio.BURST_END_PEAK) {
                 inBurst = false;
             }

@@ -68,6 +68,8 @@ public final class LoadGenerator implements SipListener {
     static final class Room {
         volatile long burstSentNanos;
         final Percentiles latencies = new Percentiles();
+        /** The same, only those seen in the second half of the hold: the steady state. */
+        final Percentiles lateLatencies = new Percentiles();
     }
 
     private final String targetHost;
@@ -95,6 +97,8 @@ public final class LoadGenerator implements SipListener {
     private final Map<Integer, Integer> failures = new TreeMap<>();
     private final Percentiles inviteToOk = new Percentiles();
     private volatile boolean holding;
+    /** When the second half of the hold starts (System.nanoTime), 0 before the hold. */
+    static volatile long holdSecondHalfNanos;
     private volatile boolean running = true;
     private Selector selector;
     private long firstInviteNanos;
@@ -159,6 +163,7 @@ public final class LoadGenerator implements SipListener {
         holding = true;
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + seconds * 1_000_000_000L;
+        holdSecondHalfNanos = holdStart + seconds * 500_000_000L;
         long wait;
         while ((wait = holdEnd - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
         holding = false;
@@ -439,6 +444,8 @@ public final class LoadGenerator implements SipListener {
         }
         Percentiles latency = new Percentiles();
         for (Room r : roomStats) r.latencies.forEach(latency::add);
+        Percentiles lateLatency = new Percentiles();
+        for (Room r : roomStats) r.lateLatencies.forEach(lateLatency::add);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("callsAttempted", calls);
         m.put("callsEstablished", established);
@@ -455,6 +462,11 @@ public final class LoadGenerator implements SipListener {
         m.put("callsWithAudioBack", withAudio);
         m.put("inviteToFirstAudioMs", firstAudio.summary());
         m.put("addedLatencyMs", latency.summary());
+        m.put("addedLatencySecondHalfMs", lateLatency.summary());
+        // Per room, its median and worst: tells a room-wide delay from a tail within every room.
+        List<String> perRoom = new ArrayList<>();
+        for (Room r : roomStats) perRoom.add(Percentiles.round(r.latencies.ms(50)) + "/" + Percentiles.round(r.latencies.ms(100)));
+        m.put("addedLatencyPerRoomMedianMaxMs", perRoom);
         m.put("packetsSent", sent);
         m.put("packetsReceived", received);
         m.put("packetsExpected", expected);

@@ -224,7 +224,7 @@ public final class LoadHarness {
             genm.put("cpuSecondsTotal", round(genCpuTotal - genCpuReady));
             report.put("generator", genm);
             for (String k : List.of("sustainedCallsPerSecond", "setupSeconds", "inviteTo200Ms", "callsWithAudioBack",
-                    "inviteToFirstAudioMs", "addedLatencyMs", "lossPercent", "packetsExpected", "packetsLost",
+                    "inviteToFirstAudioMs", "addedLatencyMs", "addedLatencySecondHalfMs", "lossPercent", "packetsExpected", "packetsLost",
                     "receivedInHoldPercentOfDue", "jitterMs")) {
                 report.put(k, g.get(k));
             }

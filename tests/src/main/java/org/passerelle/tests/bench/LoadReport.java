@@ -21,6 +21,9 @@ final class LoadReport {
         row(b, "INVITE→200 ms", pct(r.get("inviteTo200Ms")));
         row(b, "INVITE→first audio back ms", pct(r.get("inviteToFirstAudioMs")) + " (" + r.get("callsWithAudioBack") + " calls)");
         row(b, "added audio latency ms", pct(r.get("addedLatencyMs")));
+        if (r.get("addedLatencySecondHalfMs") != null) {
+            row(b, "  in the hold's second half", pct(r.get("addedLatencySecondHalfMs")));
+        }
         row(b, "packet loss (received)", r.get("lossPercent") + " %  (" + r.get("packetsLost") + " of " + r.get("packetsExpected") + ")");
         row(b, "packets received / due in hold", r.get("receivedInHoldPercentOfDue") + " %");
         Map<String, Object> j = (Map<String, Object>) r.get("jitterMs");

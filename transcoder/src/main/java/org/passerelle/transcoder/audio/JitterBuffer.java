@@ -36,7 +36,9 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  * estimate. The actual delay follows the target:
  * it grows at once by inserting one concealed frame per poll, shrinks by dropping at most one
  * frame per {@value #SHRINK_INTERVAL_MS} ms, and is reset to the target at a talkspurt start
- * (marker bit, RFC 3551 §4.1) when the buffer is empty.
+ * (marker bit, RFC 3551 §4.1) when the buffer is empty. A consumer that falls more than
+ * {@value #STALL_TICKS} tick behind the timeline (it started after the stream or stalled) is
+ * resynchronised at once: the stale frames are dropped rather than kept as delay for good.
  *
  * <h2>Robustness</h2>
  * Sequence numbers and timestamps are extended across wrap-around (RFC 3550 §A.1). Duplicates
@@ -52,6 +54,8 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  */
 public final class JitterBuffer {
     static final int SHRINK_INTERVAL_MS = 500;
+    /** The consumer is this many ticks behind the timeline: it stalled or started late. */
+    static final int STALL_TICKS = 1;
     static final int RESYNC_MS = 1000;
     static final int RESYNC_PACKETS = 3;
     private static final double PEAK_DECAY_NANOS = 5e9;
@@ -228,7 +232,12 @@ public final class JitterBuffer {
         if (ready != null) return Outcome.PACKET;
         if (state == State.IDLE) return Outcome.EMPTY;
         long now = clock.nanoTime();
-        if (now - playout(nextTs) > maxDelayNanos + tickNanos) catchUp(now);
+        // A regular consumer keeps playout(nextTs) within a tick of now: every poll moves the
+        // timeline on by one frame whether it plays, conceals or underruns. A timeline lagging
+        // further means the consumer did not poll for a while (started after the stream, or a
+        // stalled clock): the frames since sit in the buffer as extra delay that nothing else
+        // would ever remove (one frame out per tick keeps the backlog). Resynchronise at once.
+        if (now - playout(nextTs) > STALL_TICKS * tickNanos) catchUp(now);
         if (state == State.IDLE) return Outcome.EMPTY;
         if (nextIsGuess && count > 0 && slotSeq[0] == lastPlayedSeq + 1) {
             nextTs = slotTs[0]; // consecutive: the last packet was longer or shorter than guessed
@@ -471,15 +480,24 @@ public final class JitterBuffer {
         return frameUnits;
     }
 
-    /** Far behind (consumer stalled, clock jump): drop what is stale and start again. */
+    /** Behind (consumer stalled or started late, clock jump): drop what is stale and start again. */
     private void catchUp(long now) {
         playoutOffset = minTransit() + targetDelayNanos();
-        while (count > 0 && playout(slotTs[0]) + tickNanos < now) {
+        // Keep only what is due from now on (a regular consumer plays a frame in the tick
+        // before its playout time), so the delay is the target again, not target + lag.
+        // The newest packet is kept even if overdue: it is the best place to resume from.
+        while (count > 1 && playout(slotTs[0]) <= now) {
             removeHead().release();
             late++;
         }
-        if (count > 0) nextTs = slotTs[0];
-        else state = State.IDLE;
+        if (count > 0) {
+            nextTs = slotTs[0];
+            // An overdue head plays in this tick: count the extra delay, so shrinking sees it.
+            long behind = now + tickNanos - playout(nextTs);
+            if (behind > tickNanos) playoutOffset += behind - tickNanos;
+        } else {
+            state = State.IDLE;
+        }
     }
 
     private void insert(RtpPacket p, long extSeq, long extTs) {

@@ -33,6 +33,15 @@ public final class Resampler {
     private int pos;    // next write index in [0, K)
     private int phase;  // intermediate-rate offset of the next output relative to the newest input
 
+    /**
+     * The filter of one rate pair, computed once and shared by every converter of that pair: a
+     * gateway holds two converters per call, and one table for all of them stays in the CPU's
+     * cache where hundreds of copies would not.
+     */
+    private record Filter(int phaseTaps, float[][] phases, int delayOut) {}
+
+    private static final java.util.Map<Long, Filter> FILTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Resampler(int fromRate, int toRate) {
         this.fromRate = fromRate;
         this.toRate = toRate;
@@ -46,6 +55,14 @@ public final class Resampler {
             delayOut = 0;
             return;
         }
+        Filter f = FILTERS.computeIfAbsent(((long) fromRate << 32) | toRate, k -> design(fromRate, toRate, up, down));
+        this.phaseTaps = f.phaseTaps();
+        this.phases = f.phases();
+        this.delayOut = f.delayOut();
+        this.history = new float[2 * phaseTaps];
+    }
+
+    private static Filter design(int fromRate, int toRate, int up, int down) {
         int highRate = Math.max(fromRate, toRate);
         double lowNyquist = Math.min(fromRate, toRate) / 2.0;
         double passEdge = PASSBAND_FRACTION * lowNyquist;
@@ -60,7 +77,7 @@ public final class Resampler {
         int half = (order + 1) / 2;
         half = ((half + down - 1) / down) * down;
         int taps = 2 * half + 1;
-        this.phaseTaps = (taps + up - 1) / up;
+        int phaseTaps = (taps + up - 1) / up;
         double[] h = new double[phaseTaps * up];
         double i0Beta = besselI0(beta);
         for (int n = 0; n < taps; n++) {
@@ -74,14 +91,13 @@ public final class Resampler {
         double sum = 0;
         for (double v : h) sum += v;
         double scale = up / sum;
-        this.phases = new float[up][phaseTaps];
+        float[][] phases = new float[up][phaseTaps];
         for (int p = 0; p < up; p++) {
             for (int j = 0; j < phaseTaps; j++) {
                 phases[p][phaseTaps - 1 - j] = (float) (h[p + up * j] * scale);
             }
         }
-        this.history = new float[2 * phaseTaps];
-        this.delayOut = half / down;
+        return new Filter(phaseTaps, phases, half / down);
     }
 
     /** A converter from {@code fromRate} to {@code toRate}; both in {8000, 16000, 48000}. */

@@ -243,7 +243,9 @@ class JitterBufferTest {
         assertTrue(jb.targetDelayMs() <= 30, "target " + jb.targetDelayMs());
         assertTrue(jb.currentDelayMs() <= 50, "delay " + jb.currentDelayMs());
         assertTrue(jb.shrunk() > 0);
-        assertEquals(lateAfterGrowth, jb.late(), "no late packets once jitter stopped");
+        // At most the one frame made stale by the helper's pause between the phases (the
+        // consumer does not tick while the last delayed packets of phase one are delivered).
+        assertTrue(jb.late() - lateAfterGrowth <= 1, "late packets once jitter stopped: " + (jb.late() - lateAfterGrowth));
     }
 
     /** Delivers {arrivalNanos, seq} in arrival order while the consumer ticks every 20 ms. */
@@ -307,6 +309,47 @@ class JitterBufferTest {
         // It resumes near the newest packet rather than a second behind.
         assertTrue(played.get(0) >= 50, "resumed at " + played);
         assertTrue(jb.late() > 40);
+    }
+
+    @Test
+    void consumerStartingAfterTheStreamDoesNotKeepTheBacklogAsDelay() {
+        // 160 ms of packets arrive before the consumer's first tick (a call whose RTP starts
+        // before it joins its room), then packets and ticks alternate.
+        for (int i = 0; i < 8; i++) {
+            put(i, 160L * i);
+            advance(20);
+        }
+        for (int i = 8; i < 60; i++) {
+            put(i, 160L * i);
+            tick();
+            advance(20);
+        }
+        // The packet that just arrived is played within the target delay (20 ms here), not
+        // eight frames later: at the end, the last packet played is the newest or the one before.
+        int last = played.get(played.size() - 1);
+        assertEquals(59, last, "playing " + last + " while 59 has arrived: " + played);
+        assertTrue(jb.late() >= 6, "the stale backlog was dropped: " + jb.late());
+    }
+
+    @Test
+    void shortConsumerStallDoesNotAddPermanentDelay() {
+        for (int i = 0; i < 10; i++) {
+            put(i, 160L * i);
+            tick();
+            advance(20);
+        }
+        // The media clock stalls 80 ms (four ticks) while packets keep coming, then ticks on.
+        for (int i = 10; i < 14; i++) {
+            put(i, 160L * i);
+            advance(20);
+        }
+        for (int i = 14; i < 40; i++) {
+            put(i, 160L * i);
+            tick();
+            advance(20);
+        }
+        int last = played.get(played.size() - 1);
+        assertEquals(39, last, "playing " + last + " while 39 has arrived: " + played);
     }
 
     @Test
