@@ -4,11 +4,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.Set;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.passerelle.gateway.call.CallServices;
 import org.passerelle.gateway.call.DialOuts;
+import org.passerelle.gateway.livekit.LiveKitDialPlan;
+import org.passerelle.gateway.livekit.LiveKitDialPlanSource;
 import org.passerelle.gateway.livekit.LiveKitRooms;
+import org.passerelle.gateway.livekit.LiveKitSipApi;
+import org.passerelle.webrtc.dtls.DtlsCertificate;
 import org.passerelle.gateway.http.AdminApi;
 import java.util.List;
 import org.passerelle.gateway.config.ConfigException;
@@ -50,7 +56,7 @@ public final class Gateway implements AutoCloseable {
     private SipServer sip;
     private ConfigWatcher watcher;
     private final LiveKitRooms liveKit;
-    private final org.passerelle.gateway.livekit.LiveKitDialPlanSource liveKitDialPlan;
+    private final LiveKitDialPlanSource liveKitDialPlan;
     private final DialOuts dialOuts;
 
     private Gateway(GatewaySettings settings) {
@@ -66,11 +72,11 @@ public final class Gateway implements AutoCloseable {
                 settings.telephony().liveKitWaitingPrompt());
         // livekit.dialPlan: the LiveKit server's SIP trunks and dispatch rules (La Suite Meet) route calls too.
         liveKitDialPlan = lk == null || settings.telephony().liveKitDialPlanRefresh() == null ? null
-                : org.passerelle.gateway.livekit.LiveKitDialPlanSource.start(
-                        org.passerelle.gateway.livekit.LiveKitSipApi.of(lk), settings.telephony().liveKitDialPlanRefresh());
+                : LiveKitDialPlanSource.start(
+                        LiveKitSipApi.of(lk), settings.telephony().liveKitDialPlanRefresh());
         calls = new CallRegistry(telephony::get, new CallServices(rooms, clock, prompts, pinLockout,
                 ivr.digitTimeout(), liveKit), liveKitDialPlan != null ? liveKitDialPlan
-                : org.passerelle.gateway.livekit.LiveKitDialPlan::empty);
+                : LiveKitDialPlan::empty);
         browsers = new BrowserSignalling(rooms, WebRtcSessionFactory.of(webRtcConfig(settings)),
                 settings.browserTimeout(), NanoClock.SYSTEM);
         dialOuts = new DialOuts(telephony::get, () -> sip, rooms);
@@ -102,7 +108,7 @@ public final class Gateway implements AutoCloseable {
     private void startAll() throws Exception {
         clock.start();
         // The first DTLS certificate costs a second or two: make it now, not during a browser's join.
-        Thread.ofVirtual().name("dtls-warmup").start(org.passerelle.webrtc.dtls.DtlsCertificate::get);
+        Thread.ofVirtual().name("dtls-warmup").start(DtlsCertificate::get);
         SipConfig sipConfig = SipConfig.defaults()
                 .withBind(settings.bindAddress(), settings.sipPort())
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())
@@ -119,7 +125,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Reloads the telephony config when {@code file} changes or on SIGHUP. */
-    public void watchConfig(java.nio.file.Path file) throws java.io.IOException {
+    public void watchConfig(Path file) throws IOException {
         watcher = new ConfigWatcher(file, () -> reload(file));
     }
 
@@ -130,7 +136,7 @@ public final class Gateway implements AutoCloseable {
      *
      * @return whether the new file was applied
      */
-    public synchronized boolean reload(java.nio.file.Path file) {
+    public synchronized boolean reload(Path file) {
         GatewayConfig c;
         try {
             c = AdminCommands.loadChecked(file);
@@ -155,7 +161,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The LiveKit dial-plan source (livekit.dialPlan: true), or null. */
-    public org.passerelle.gateway.livekit.LiveKitDialPlanSource liveKitDialPlan() { return liveKitDialPlan; }
+    public LiveKitDialPlanSource liveKitDialPlan() { return liveKitDialPlan; }
 
     /** Dial-outs in progress and recently ended. */
     public DialOuts dialOuts() { return dialOuts; }
