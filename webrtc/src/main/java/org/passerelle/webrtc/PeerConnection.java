@@ -384,20 +384,25 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             firstSent = true;
             sequence = (sequence + 1) & 0xffff;
             timestamp = (timestamp + rtpDuration) & 0xffffffffL;
-            sendBuffer.wrap(packet.buffer(), 0, packet.length());
-            if (s.protectRtp(sendBuffer)) {
-                sendDatagram.setData(packet.buffer(), 0, sendBuffer.getLength());
-                try {
-                    if (!ice.send(sendDatagram)) sendFailures++;
-                } catch (IOException e) {
-                    sendFailures++;
-                }
-            } else {
-                sendFailures++;
-            }
+            protectAndSend(s, packet);
         }
         rtcp.onRtpSent(payloadLength, ts, clock.nanoTime());
         packet.release();
+    }
+
+    /** Encrypts a packet whose header is written and sends it on the selected pair; under {@code sendLock}. */
+    private void protectAndSend(SrtpSession s, RtpPacket packet) {
+        sendBuffer.wrap(packet.buffer(), 0, packet.length());
+        if (!s.protectRtp(sendBuffer)) {
+            sendFailures++;
+            return;
+        }
+        sendDatagram.setData(packet.buffer(), 0, sendBuffer.getLength());
+        try {
+            if (!ice.send(sendDatagram)) sendFailures++;
+        } catch (IOException e) {
+            sendFailures++;
+        }
     }
 
     /** Sends on an extra track from {@link #addSendTrack()} (index from 1); as {@link #sendAudio}, no RTCP. */
@@ -414,17 +419,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             extraFirstSent[i] = true;
             extraSequence[i] = (extraSequence[i] + 1) & 0xffff;
             extraTimestamp[i] = (extraTimestamp[i] + rtpDuration) & 0xffffffffL;
-            sendBuffer.wrap(packet.buffer(), 0, packet.length());
-            if (s.protectRtp(sendBuffer)) {
-                sendDatagram.setData(packet.buffer(), 0, sendBuffer.getLength());
-                try {
-                    if (!ice.send(sendDatagram)) sendFailures++;
-                } catch (IOException e) {
-                    sendFailures++;
-                }
-            } else {
-                sendFailures++;
-            }
+            protectAndSend(s, packet);
         }
         packet.release();
     }
