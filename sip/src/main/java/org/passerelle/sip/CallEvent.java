@@ -4,6 +4,8 @@ package org.passerelle.sip;
 enum CallEvent {
     /** We sent 180 Ringing. */
     RING(null),
+    /** We sent 183 Session Progress with our SDP: early media (RFC 3960). */
+    PROGRESS(null),
     /** We sent 200 OK to the INVITE. */
     ANSWER(null),
     /** ACK for our 200 received (RFC 3261 §13.3.1.4). */

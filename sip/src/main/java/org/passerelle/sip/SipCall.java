@@ -101,7 +101,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     /** Hands the call to the application. */
     void start() {
         server.rtpGroup.schedule(() -> run(() -> {
-            if (state != CallState.INCOMING && state != CallState.RINGING) return;
+            if (!state.pending()) return;
             LOG.info("no answer within {}", server.answerTimeout);
             hangupNow(CallEvent.HANGUP);
         }), server.answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -110,7 +110,7 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
                 server.handler.onIncomingCall(this);
             } catch (RuntimeException e) {
                 LOG.warn("call handler failed", e);
-                if (state == CallState.INCOMING || state == CallState.RINGING) {
+                if (state.pending()) {
                     finalResponse(Response.SERVER_INTERNAL_ERROR, null);
                     end(CallEvent.ERROR);
                 }
@@ -171,6 +171,22 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             Response r = responseTo(invite, Response.RINGING);
             if (r != null) send(r);
         });
+    }
+
+    @Override
+    public boolean earlyMedia() {
+        MediaPlan p = plan;
+        if (p == null) return false; // late offer: no SDP of the phone's to answer in a 183
+        run(() -> {
+            if (state.next(CallEvent.PROGRESS) == null) return;
+            String sdp = localSdp(l -> server.negotiator.answer(p, l));
+            Response r = responseTo(invite, Response.SESSION_PROGRESS);
+            if (r == null || !attachSdp(r, sdp) || !send(r)) return; // the caller just hears nothing
+            transition(CallEvent.PROGRESS);
+            applyPlan(p, true);
+            LOG.info("early media: {}/{}", p.codec(), p.payloadType());
+        });
+        return true;
     }
 
     @Override

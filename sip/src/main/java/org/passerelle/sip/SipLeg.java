@@ -84,6 +84,15 @@ public interface SipLeg {
     /** Sends 180 Ringing. */
     void ringing();
 
+    /**
+     * Sends 183 Session Progress with our SDP answer and starts sending audio to the phone before
+     * any answer (RFC 3960 early media): what the caller hears before a final error. False, and
+     * nothing sent, when the INVITE had no SDP offer (a late offer cannot have early media).
+     */
+    default boolean earlyMedia() {
+        return false;
+    }
+
     /** Sends 200 OK with our SDP (answer, or offer for a late-offer INVITE). */
     void answer();
 

@@ -19,6 +19,9 @@ class CallStateTest {
     static {
         for (CallState s : new CallState[] {INCOMING, RINGING}) {
             legal(s, RING, RINGING);
+            legal(s, PROGRESS, EARLY);
+        }
+        for (CallState s : new CallState[] {INCOMING, RINGING, EARLY}) {
             legal(s, ANSWER, ANSWERED);
             legal(s, CANCEL_RECEIVED, TERMINATED);
             legal(s, REJECT, TERMINATED);
@@ -67,5 +70,13 @@ class CallStateTest {
             assertNotNull(s, e.toString());
         }
         assertEquals(TERMINATED, s);
+    }
+
+    @Test
+    void earlyMediaThenAFinalErrorOrTheAnswer() {
+        assertEquals(TERMINATED, INCOMING.next(RING).next(PROGRESS).next(REJECT));
+        assertEquals(CONFIRMED, INCOMING.next(PROGRESS).next(ANSWER).next(ACK));
+        assertTrue(EARLY.pending());
+        assertFalse(ANSWERED.pending());
     }
 }

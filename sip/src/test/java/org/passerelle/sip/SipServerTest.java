@@ -291,6 +291,51 @@ class SipServerTest {
     }
 
     @Test
+    void earlyMediaReachesThePhoneBeforeTheFinalError() throws Exception {
+        handler.onCall = leg -> {
+            leg.ringing();
+            assertTrue(leg.earlyMedia());
+        };
+        try (RawSipPhone phone = new RawSipPhone("udp", port);
+             DatagramSocket rtp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            rtp.setSoTimeout(3000);
+            invite(phone, RawSipPhone.sdp(rtp.getLocalPort(), "127.0.0.1", "0", "rtpmap:0 PCMU/8000"));
+            phone.awaitResponse(180, "INVITE");
+            String progress = phone.awaitResponse(183, "INVITE");
+            assertTrue(RawSipPhone.body(progress).contains("m=audio " + sdpPort(progress) + " RTP/AVP 0"), progress);
+            SipLeg leg = handler.awaitLeg();
+            // What the gateway says before refusing: sent as RTP now, before any answer.
+            RtpPacket out = leg.packetPool().acquire();
+            java.util.Arrays.fill(out.buffer(), RtpPacket.FIXED_HEADER, RtpPacket.FIXED_HEADER + 160, (byte) 0x55);
+            leg.sendAudio(out, 160, 160);
+            DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
+            rtp.receive(got);
+            assertEquals(12 + 160, got.getLength());
+            assertEquals(0, got.getData()[1] & 0x7f, "PCMU");
+            leg.reject(503, "Room service unreachable");
+            String r = phone.awaitResponse(503, "INVITE");
+            assertTrue(r.startsWith("SIP/2.0 503 Room service unreachable"), r);
+            assertEquals(SipLeg.EndReason.REJECTED, handler.awaitEnded());
+            awaitActiveCalls(0);
+        }
+    }
+
+    @Test
+    void lateOfferHasNoEarlyMedia() throws Exception {
+        handler.onCall = leg -> {
+            leg.ringing();
+            handler.events.add("early:" + leg.earlyMedia());
+            leg.reject(503, null);
+        };
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            invite(phone, null);
+            phone.awaitResponse(180, "INVITE");
+            phone.awaitResponse(503, "INVITE");
+            assertEquals("early:false", handler.awaitEvent());
+        }
+    }
+
+    @Test
     void optionsAnswersWhatWeDo() throws Exception {
         try (RawSipPhone phone = new RawSipPhone("udp", port)) {
             phone.send(phone.request("OPTIONS", ruri, null, 1, null, null, null));

@@ -210,6 +210,11 @@ public final class BaresipPhone implements AutoCloseable {
         Matcher m = CLOSED_REASON.matcher(line);
         if (m.find()) {
             closeReason.set(m.group(1));
+            // A call refused before it was answered (e.g. 503 after early media) prints no
+            // "Call with ... terminated": its "session closed" is its end.
+            if (established.get() == closed.get() && !localHangupPending) {
+                closed.incrementAndGet();
+            }
         }
     }
 

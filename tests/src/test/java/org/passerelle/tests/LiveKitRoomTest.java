@@ -1,12 +1,15 @@
 package org.passerelle.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,11 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.passerelle.gateway.GatewaySettings;
 import org.passerelle.gateway.config.GatewayConfig;
+import org.passerelle.gateway.livekit.CallIdentity;
+import org.passerelle.gateway.livekit.LiveKitConfig;
+import org.passerelle.gateway.livekit.LiveKitRooms;
+import org.passerelle.gateway.media.MediaClock;
+import org.passerelle.webrtc.WebRtcConfig;
 
 /**
  * Phones in LiveKit rooms: a baresip phone calls the gateway, which joins it to a room of a real
@@ -100,7 +108,7 @@ class LiveKitRoomTest {
     }
 
     @Test
-    void anUnreachableServerIsSaidAndTheCallEnds(TestInfo info) throws Exception {
+    void anUnreachableServerIsSaidThenRefusedWith503(TestInfo info) throws Exception {
         Path dir = TestDirs.forTest(info);
         try (TestGateway gateway = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", """
                 livekit:
@@ -110,12 +118,33 @@ class LiveKitRoomTest {
                 """)));
              BaresipPhone phone = BaresipPhone.builder("phone", dir).tone(1000)
                      .calling(gateway.roomUri("nowhere")).start()) {
-            phone.awaitEstablished(Duration.ofSeconds(10));
-            // The caller hears "the service is unavailable", then the gateway hangs up.
+            // Never answered: "the service is unavailable" as early media (183), then 503, so that
+            // a PBX in front could try another route.
             phone.awaitClosed(Duration.ofSeconds(40));
+            assertEquals(0, phone.establishedCalls(), "the call must not be answered");
+            assertTrue(phone.lastCloseReason().contains("503"), "close reason: " + phone.lastCloseReason());
             gateway.awaitActiveCalls(0, Duration.ofSeconds(10));
+            WavFile heard = phone.stopAndReadRecording();
+            double speech = SpeechBand.levelDb(heard);
+            assertTrue(speech > -40, "the 'unavailable' message was not heard before the 503: speech band "
+                    + String.format("%.1f dBFS", speech) + " over " + heard.durationSeconds() + " s");
         }
-        assertTrue(List.of(dir.toFile().list()).size() > 0);
+    }
+
+    @Test
+    void theCheckBeforeAnsweringNamesTheServerAndTheWrongSecret() {
+        CallIdentity who = new CallIdentity("check-1", "0612345678", "Check", "+33100000000");
+        try (MediaClock clock = new MediaClock(1);
+             LiveKitRooms good = new LiveKitRooms(new LiveKitConfig(server.url(), server.apiKey(), server.apiSecret()),
+                     WebRtcConfig.defaults().withBind("127.0.0.1"), clock);
+             LiveKitRooms wrong = new LiveKitRooms(new LiveKitConfig(server.url(), server.apiKey(), "not-the-secret-at-all"),
+                     WebRtcConfig.defaults().withBind("127.0.0.1"), clock)) {
+            assertNull(good.whyUnreachable("meet", who), "a running server with the right key pair is reachable");
+            String why = wrong.whyUnreachable("meet", who);
+            assertNotNull(why, "a wrong secret must be caught before the call is answered");
+            assertTrue(why.contains("401") && why.contains("livekit.apiSecret") && why.contains("127.0.0.1"), why);
+            assertFalse(why.contains("not-the-secret-at-all"), "never the secret in a log line: " + why);
+        }
     }
 
     @Test

@@ -53,11 +53,51 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     public Instant started() { return started; }
     public String caller() { return leg.fromUser(); }
 
-    /** The dial plan accepted the call: ring and answer. */
+    /** What the caller hears and the 503's phrase when the room's platform cannot be reached. */
+    static final String UNAVAILABLE_PHRASE = "Room Service Unavailable";
+
+    /**
+     * The dial plan accepted the call: ring and answer. A call heading straight to a LiveKit room
+     * is answered only once the server is known to be reachable; otherwise it is refused.
+     */
     void accept() {
         if (!transition(CallState.Event.ACCEPTED)) return;
         leg.ringing();
+        if (plan instanceof CallPlan.Join j && joinsLiveKit(j.platform())) {
+            services.livekit().checkReachable(j.room(), liveKitIdentity()).whenCompleteAsync((why, e) -> withCallId(() -> {
+                if (state != CallState.ANSWERING) return; // cancelled meanwhile
+                String problem = e != null ? "LiveKit check failed: " + e : why;
+                if (problem != null) refuse(problem);
+                else leg.answer();
+            }), leg.executor());
+            return;
+        }
         leg.answer();
+    }
+
+    /**
+     * The room cannot be reached: the caller hears "unavailable" as early media (when the INVITE
+     * had an SDP offer and there are prompts), then 503; the log says which server and why.
+     */
+    private void refuse(String why) {
+        if (!transition(CallState.Event.REFUSED)) return;
+        endReason = EndReason.ROOM_UNAVAILABLE;
+        log.error("{}; refusing the call with 503", why);
+        if (services.prompts() != null && leg.earlyMedia()) {
+            media = AudioParticipant.forSipLeg(leg);
+            ivr = newIvr(media, language);
+            ivr.playMessage("unavailable"); // then hangup(String), which sends the 503
+        } else {
+            leg.reject(503, UNAVAILABLE_PHRASE);
+        }
+    }
+
+    private boolean joinsLiveKit(String platform) {
+        return services.livekit() != null && !"embedded".equals(platform);
+    }
+
+    private CallIdentity liveKitIdentity() {
+        return new CallIdentity(leg.callId(), leg.fromUser(), leg.fromDisplayName(), leg.requestUser());
     }
 
     @Override
@@ -102,8 +142,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
      */
     private void enterRoom(String room, String platform) {
         roomName = room;
-        boolean liveKitRoom = services.livekit() != null && !"embedded".equals(platform);
-        if (liveKitRoom) {
+        if (joinsLiveKit(platform)) {
             enterLiveKitRoom(room);
             return;
         }
@@ -129,8 +168,7 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
      * ERROR (a shorter loss is rejoined and the call goes on: see {@link LiveKitRooms}).
      */
     private void enterLiveKitRoom(String room) {
-        String trunkNumber = leg.requestUser();
-        CallIdentity who = new CallIdentity(leg.callId(), leg.fromUser(), leg.fromDisplayName(), trunkNumber);
+        CallIdentity who = liveKitIdentity();
         try {
             liveKit = services.livekit().join(room, who, media, prompt("waiting"),
                     (how, why) -> leg.executor().execute(() -> withCallId(() -> leaveLiveKitRoom(how, why))));
@@ -188,6 +226,10 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     @Override
     public void hangup(String reason) {
         if (state == CallState.ENDED) return;
+        if (state == CallState.REFUSING) {
+            leg.reject(503, UNAVAILABLE_PHRASE); // the message was early media: now the final answer
+            return;
+        }
         log.info("IVR ends the call: {}", reason);
         if (endReason == null) endReason = EndReason.IVR_HANGUP; // a closed room's message keeps ROOM_CLOSED
         leg.hangup();

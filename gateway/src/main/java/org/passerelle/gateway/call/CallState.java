@@ -7,8 +7,13 @@ package org.passerelle.gateway.call;
 public enum CallState {
     /** INVITE received, dial plan being consulted. */
     ROUTING,
-    /** Accepted by the dial plan; 180 and 200 sent, waiting for the ACK. */
+    /** Accepted by the dial plan; 180 sent, 200 sent or coming once the room's platform is known to be up. */
     ANSWERING,
+    /**
+     * The room's platform cannot be reached: the caller hears why as early media (183), then gets
+     * 503 (RFC 3261 §21.5.4), so that a PBX can try another route.
+     */
+    REFUSING,
     /** ACK received; the caller talks to the gateway (PIN entry, a message). */
     IN_IVR,
     /** The caller is in the room. */
@@ -19,6 +24,8 @@ public enum CallState {
     /** What happens to a call. */
     public enum Event {
         ACCEPTED,
+        /** The room cannot be reached; refused before answering. */
+        REFUSED,
         /** ACK received for a call that goes straight to its room. */
         ESTABLISHED,
         /** ACK received for a call that first talks to the IVR. */
@@ -36,8 +43,10 @@ public enum CallState {
             case ANSWERING -> switch (e) {
                 case ESTABLISHED -> IN_ROOM;
                 case IVR_STARTED -> IN_IVR;
+                case REFUSED -> REFUSING;
                 default -> null;
             };
+            case REFUSING -> null;
             case IN_IVR -> e == Event.JOINED ? IN_ROOM : null;
             case IN_ROOM, ENDED -> null;
         };

@@ -15,6 +15,8 @@ public enum EndReason {
     ROOM_FULL,
     /** The room platform closed the room or removed the caller. */
     ROOM_CLOSED,
+    /** The room's platform (a LiveKit server) could not be reached: refused with 503 before answering. */
+    ROOM_UNAVAILABLE,
     /** The IVR ended the call: wrong PINs, a lockout, a message played, a directory failure. */
     IVR_HANGUP,
     ERROR;

@@ -1,6 +1,12 @@
 package org.passerelle.gateway.livekit;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +62,8 @@ public final class LiveKitRooms implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveKitRooms.class);
     /** Joining and publishing take a few round trips and ICE/DTLS; beyond this the server is unusable. */
     private static final int JOIN_TIMEOUT_SECONDS = 15;
+    /** The check before answering: the caller is ringing meanwhile, so not much longer than a PDD. */
+    private static final int PROBE_TIMEOUT_SECONDS = 3;
     /** How long a participant that lost its place may take to come back before the call gives up. */
     public static final Duration REJOIN_BOUND = Duration.ofSeconds(20);
     /** The waiting prompt is said again this long after it began, while the caller is still alone. */
@@ -84,6 +93,8 @@ public final class LiveKitRooms implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("livekit-timers").factory());
     private final Timers timers = Timers.on(scheduler);
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Reachability checks wait on the network: one virtual thread each, never a call's executor. */
+    private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
 
     /** With the waiting prompt on (the default of {@code livekit.waitingPrompt}). */
@@ -112,6 +123,51 @@ public final class LiveKitRooms implements AutoCloseable {
     /** Whether lone callers hear the waiting prompt. */
     public boolean waitingPrompt() {
         return waitingPrompt;
+    }
+
+    /**
+     * Whether a call can join {@code room} now, asked before the call is answered so that an
+     * unusable server gets the caller a SIP error (503, which lets a PBX fail over) rather than an
+     * answered call that hangs up. A room the gateway is already in is known good; otherwise the
+     * server's token check ({@code GET /rtc/validate}, what LiveKit clients ask when a join fails)
+     * tells at once whether the server is up and accepts our API key and secret.
+     *
+     * @return completes with null when it can be joined, else why not, naming the server (for the log)
+     */
+    public CompletableFuture<String> checkReachable(String room, CallIdentity who) {
+        return CompletableFuture.supplyAsync(() -> whyUnreachable(room, who), probes);
+    }
+
+    /** {@link #checkReachable} on the calling thread (blocks up to {@value #PROBE_TIMEOUT_SECONDS} s). */
+    public String whyUnreachable(String room, CallIdentity who) {
+        synchronized (this) {
+            LocalRoom r = rooms.get(room);
+            if (r != null && r.established && !r.rejoin.running()) return null;
+        }
+        String base = LiveKitSipApi.httpBase(config.url());
+        URI uri = URI.create(base + "/rtc/validate?access_token=" + tokens.call(room, who));
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(PROBE_TIMEOUT_SECONDS)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) return null;
+            String body = r.body() == null ? "" : r.body().strip();
+            if (body.length() > 200) body = body.substring(0, 200);
+            String hint = r.statusCode() == 401 ? " (check livekit.apiKey and livekit.apiSecret)" : "";
+            return "LiveKit server " + base + " refused the call's token: HTTP " + r.statusCode()
+                    + (body.isEmpty() ? "" : " " + body) + hint;
+        } catch (HttpTimeoutException e) {
+            return "LiveKit server " + base + " did not answer within " + PROBE_TIMEOUT_SECONDS + " s";
+        } catch (IOException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            if (e instanceof ConnectException && (e.getMessage() == null || e.getMessage().isBlank())) {
+                why = "connection refused";
+            }
+            return "LiveKit server " + base + " cannot be reached: " + why;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while checking LiveKit server " + base;
+        }
     }
 
     /** Reasons after which the caller's place in the room is gone for good (no rejoin). */
@@ -508,5 +564,6 @@ public final class LiveKitRooms implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        probes.shutdownNow();
     }
 }
