@@ -25,6 +25,8 @@ import org.passerelle.webrtc.dtls.DtlsCertificate;
 import org.passerelle.webrtc.dtls.DtlsEndpoint;
 import org.passerelle.webrtc.dtls.SrtpKeys;
 import org.passerelle.webrtc.ice.IceTransport;
+import org.passerelle.webrtc.sctp.SctpAssociation;
+import org.passerelle.webrtc.sctp.SctpTransport;
 import org.passerelle.webrtc.srtp.PacketBuffer;
 import org.passerelle.webrtc.srtp.SrtpSession;
 import org.slf4j.Logger;
@@ -58,6 +60,14 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     /** RFC 7675 §5.1: consent expires 30 s after the last response. */
     private static final long CONSENT_EXPIRY_MS = 30_000;
     private static final AtomicLong IDS = new AtomicLong();
+    /** The mid of the data channel m-line in our offers. */
+    static final String DATA_MID = "dc";
+    /** SCTP timers of every session: retransmissions and delayed SACKs, small work. */
+    private static final ScheduledExecutorService SCTP_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webrtc-sctp-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String id;
     private final String mdc;
@@ -76,6 +86,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private final boolean offerer;
     /** We answer and send nothing (an SFU's subscriber connection): every audio m-line recvonly. */
     private final boolean receiveOnly;
+    /** Data channels (RFC 8831) offered by us or taken from the offer; null without. */
+    private volatile SctpTransport sctp;
 
     // negotiation, guarded by this (signalling calls are rare and come from one executor)
     private final AtomicReference<NegotiationState> negotiation = new AtomicReference<>(NegotiationState.STABLE);
@@ -121,6 +133,12 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
                            WebRtcSdp.Remote offer, boolean receiveOnly, NanoClock clock) throws WebRtcException {
+        this(config, listener, controlling, mid, offer, receiveOnly, false, clock);
+    }
+
+    private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
+                           WebRtcSdp.Remote offer, boolean receiveOnly, boolean dataChannels, NanoClock clock)
+            throws WebRtcException {
         this.id = "webrtc-" + IDS.incrementAndGet();
         String callId = MDC.get("call");
         this.mdc = callId != null ? callId : id;
@@ -136,19 +154,54 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.streamId = "passerelle-" + randomToken(8);
         this.trackId = randomToken(16);
         if (offer == null) {
-            localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT));
+            if (dataChannels) sctp = newSctp();
+            localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.of(), sdpVersion, dataMid());
             negotiation.set(NegotiationState.HAVE_LOCAL_OFFER);
         } else {
+            // the browser path speaks SCTP on an offered data m-line; an SFU's subscriber connection does not
+            if (!receiveOnly && WebRtcSdp.dataMedia(offer) != null) sctp = newSctp();
             // RFC 5763 §5: the answerer to actpass takes passive (we are the DTLS server)
             WebRtcSdp.Setup ours = offer.setup() == WebRtcSdp.Setup.PASSIVE ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
             dtlsClient = ours == WebRtcSdp.Setup.ACTIVE;
-            takenMids = WebRtcSdp.takenMids(offer, Set.of());
-            localSdp = WebRtcSdp.answer(offer, local(ours, offer.opusPayloadType()), sdpVersion, Set.of(), !receiveOnly);
+            takenMids = WebRtcSdp.takenMids(offer, Set.of(), sctp != null);
+            localSdp = WebRtcSdp.answer(offer, local(ours, offer.opusPayloadType()), sdpVersion, Set.of(), !receiveOnly,
+                    sctp != null);
             tracks = TrackTable.of(offer, takenMids);
         }
     }
 
     private final long sessionId;
+
+    private String dataMid() {
+        return sctp != null ? DATA_MID : null;
+    }
+
+    private SctpTransport newSctp() {
+        SctpTransport.Events events = new SctpTransport.Events() {
+            @Override
+            public void onChannel(DataChannel channel) {
+                listener.onDataChannel(channel);
+            }
+
+            @Override
+            public void onMessage(DataChannel channel, byte[] message, boolean binary) {
+                listener.onDataMessage(channel, message, binary);
+            }
+
+            @Override
+            public void onChannelClosed(DataChannel channel) {
+                listener.onDataChannelClosed(channel);
+            }
+        };
+        return new SctpTransport(SctpAssociation.Config.defaults(), this::sendSctp, events, clock, SCTP_TIMER,
+                RANDOM, mdc);
+    }
+
+    private void sendSctp(byte[] b, int off, int len) throws IOException {
+        DtlsEndpoint d = dtls;
+        if (d == null) throw new IOException("no DTLS yet");
+        d.sendApplicationData(b, off, len);
+    }
 
     private WebRtcSdp.Local local(WebRtcSdp.Setup setup, int pt) {
         return new WebRtcSdp.Local(sessionId, ice.localUfrag(), ice.localPassword(), DtlsCertificate.get().fingerprint(),
@@ -181,7 +234,13 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     /** Makes an offer: ICE controlling, DTLS client unless the answer says active. */
     static PeerConnection offer(WebRtcConfig config, Listener listener, NanoClock clock) throws WebRtcException {
-        PeerConnection pc = new PeerConnection(config, listener, true, "0", null, false, clock);
+        return offer(config, listener, false, clock);
+    }
+
+    /** As {@link #offer(WebRtcConfig, Listener, NanoClock)}; {@code dataChannels}: with an SCTP m-line. */
+    static PeerConnection offer(WebRtcConfig config, Listener listener, boolean dataChannels, NanoClock clock)
+            throws WebRtcException {
+        PeerConnection pc = new PeerConnection(config, listener, true, "0", null, false, dataChannels, clock);
         pc.startReceiving();
         pc.armTimeout();
         return pc;
@@ -203,6 +262,12 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             // RFC 5763 §5: the answer's active/passive fixes the DTLS roles
             dtlsClient = answer.setup() != WebRtcSdp.Setup.ACTIVE;
             takenMids = answeredMids(answer);
+            SctpTransport s = sctp;
+            if (s != null && !takenMids.contains(DATA_MID)) {
+                log(false, "the answer rejected our data channel m-line");
+                sctp = null;
+                s.close();
+            }
             tracks = TrackTable.of(answer, takenMids);
             startWith(answer);
         } else {
@@ -238,11 +303,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         addCandidates(offer);
         // RFC 8842 §5.3: keep the established DTLS role; the re-offer says actpass
         WebRtcSdp.Setup ours = dtlsClient ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
-        Set<String> taken = WebRtcSdp.takenMids(offer, takenMids);
+        Set<String> taken = WebRtcSdp.takenMids(offer, takenMids, sctp != null);
         String sendMid = receiveOnly ? null : WebRtcSdp.sendMid(offer, takenMids);
         WebRtcSdp.Media send = sendMid != null ? offer.media(sendMid) : null;
         int pt = send != null ? send.opusPayloadType() : offer.opusPayloadType();
-        String answer = WebRtcSdp.answer(offer, local(ours, pt), ++sdpVersion, takenMids, !receiveOnly);
+        String answer = WebRtcSdp.answer(offer, local(ours, pt), ++sdpVersion, takenMids, !receiveOnly, sctp != null);
         remote = offer;
         if (pt >= 0) remotePt = pt;
         takenMids = taken;
@@ -262,7 +327,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             throw new WebRtcException("an offer of ours is already pending");
         }
         // RFC 8842 §5.5: a re-offer says actpass; the answerer keeps the established roles
-        localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.copyOf(extraTracks), ++sdpVersion);
+        localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.copyOf(extraTracks), ++sdpVersion,
+                dataMid());
         return localSdp;
     }
 
@@ -425,6 +491,15 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     }
 
     @Override
+    public DataChannel createDataChannel(String label, boolean ordered, int maxRetransmits) throws WebRtcException {
+        SctpTransport s = sctp;
+        if (s == null) throw new WebRtcException("this session has no data channel m-line (SCTP) negotiated or offered");
+        if (state.get() == SessionState.CLOSED) throw new WebRtcException("the session is closed");
+        if (label == null) throw new WebRtcException("a data channel needs a label");
+        return s.createChannel(label, ordered, maxRetransmits);
+    }
+
+    @Override
     public boolean isConnected() {
         return state.get() == SessionState.CONNECTED;
     }
@@ -482,6 +557,17 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                     TimeUnit.MILLISECONDS);
             if (state.get() == SessionState.CLOSED) cancel(rtcpTask); // closed meanwhile
             log(false, "connected: DTLS {} done, SRTP {}", d.isClient() ? "client" : "server", keys.profile());
+            SctpTransport s = sctp;
+            if (s != null) {
+                d.onApplicationData((b, off, len) -> {
+                    try {
+                        s.receive(b, off, len);
+                    } catch (RuntimeException e) {
+                        LOG.warn("SCTP packet processing failed", e);
+                    }
+                });
+                s.start(d.isClient());
+            }
             listener.onConnected();
         } catch (IOException | GeneralSecurityException e) {
             if (state.get() != SessionState.CLOSED) {
@@ -623,6 +709,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         else log(true, "session ended: {}", reason);
         cancel(timeoutTask);
         cancel(rtcpTask);
+        SctpTransport sc = sctp;
+        if (sc != null) sc.close(); // ABORT while DTLS is still up, then the channels are reported closed
         DtlsEndpoint d = dtls;
         if (d != null) d.close();
         ice.close();

@@ -18,6 +18,11 @@ import java.util.Set;
 public final class WebRtcSdp {
     private WebRtcSdp() {}
 
+    /** RFC 8841 §4.1. */
+    static final String DATA_PROTO = "UDP/DTLS/SCTP", DATA_FORMAT = "webrtc-datachannel";
+    /** Our a=max-message-size (RFC 8841 §6): what the SCTP association accepts. */
+    public static final int MAX_MESSAGE_SIZE = 262144;
+
     /** DTLS role attribute (RFC 4145 §4, RFC 5763 §5). */
     public enum Setup {
         ACTPASS, ACTIVE, PASSIVE, HOLDCONN;
@@ -287,14 +292,24 @@ public final class WebRtcSdp {
      * even where the offer says sendrecv (pion does, for LiveKit's subscriber transceivers).
      */
     public static String answer(Remote offer, Local local, long version, Set<String> keepMids, boolean send) {
-        List<String> taken = List.copyOf(takenMids(offer, keepMids));
+        return answer(offer, local, version, keepMids, send, false);
+    }
+
+    /**
+     * As {@link #answer(Remote, Local, long, Set, boolean)}; with {@code dataChannels} the first
+     * offered SCTP m-line (RFC 8841) is taken too, with a=sctp-port and a=max-message-size: we
+     * speak SCTP on it (the browser path).
+     */
+    public static String answer(Remote offer, Local local, long version, Set<String> keepMids, boolean send,
+                                boolean dataChannels) {
+        List<String> taken = List.copyOf(takenMids(offer, keepMids, dataChannels));
         String sendMid = send ? sendMid(offer, keepMids) : null;
         StringBuilder b = new StringBuilder(1024);
         session(b, local, version, taken);
         boolean first = true;
         for (Media m : offer.media()) {
             String mid = m.midOrIndex();
-            if (!acceptsInAnswer(offer, m, keepMids)) {
+            if (!taken.contains(mid)) {
                 // RFC 8829 §5.3.1: a rejected m-line has port 0 and keeps its mid
                 line(b, "m=" + m.media() + " 0 " + m.proto() + " " + m.firstFormat());
                 line(b, "c=IN IP4 0.0.0.0");
@@ -317,9 +332,23 @@ public final class WebRtcSdp {
 
     /** The mids {@link #answer} takes, in m-line order. */
     public static Set<String> takenMids(Remote offer, Set<String> keepMids) {
+        return takenMids(offer, keepMids, false);
+    }
+
+    /** As {@link #takenMids(Remote, Set)}; with {@code dataChannels} the first SCTP m-line is taken too. */
+    public static Set<String> takenMids(Remote offer, Set<String> keepMids, boolean dataChannels) {
         Set<String> taken = new LinkedHashSet<>();
-        for (Media m : offer.media()) if (acceptsInAnswer(offer, m, keepMids)) taken.add(m.midOrIndex());
+        Media data = dataChannels ? dataMedia(offer) : null;
+        for (Media m : offer.media()) {
+            if (acceptsInAnswer(offer, m, keepMids) || m == data) taken.add(m.midOrIndex());
+        }
         return taken;
+    }
+
+    /** The first SCTP data channel m-line that is not rejected (RFC 8841 §5.1: one per session), or null. */
+    public static Media dataMedia(Remote r) {
+        for (Media m : r.media()) if (m.dataChannel() && !m.rejected()) return m;
+        return null;
     }
 
     /** The m-line our answer sends our track on: the first Opus one the remote receives on, or null. */
@@ -347,12 +376,26 @@ public final class WebRtcSdp {
      * order of the previous one and appends new tracks (§5.2.2).
      */
     public static String offer(Local local, List<SendTrack> extra, long version) {
+        return offer(local, extra, version, null);
+    }
+
+    /**
+     * As {@link #offer(Local, List, long)}; a non-null {@code dataMid} adds an SCTP data channel
+     * m-line (RFC 8841 §5.1: UDP/DTLS/SCTP webrtc-datachannel, a=sctp-port:5000,
+     * a=max-message-size) right after our audio m-line, in the BUNDLE group.
+     */
+    public static String offer(Local local, List<SendTrack> extra, long version, String dataMid) {
         List<String> mids = new ArrayList<>();
         mids.add(local.mid());
+        if (dataMid != null) mids.add(dataMid);
         for (SendTrack t : extra) mids.add(t.mid());
         StringBuilder b = new StringBuilder(1024 * mids.size());
         session(b, local, version, mids);
         audio(b, local, local.mid(), local.opusPayloadType(), "sendrecv", true, true);
+        if (dataMid != null) {
+            data(b, local, dataMid, new Media(-1, "application", DATA_PROTO, 9, DATA_FORMAT, dataMid, "sendrecv",
+                    -1, null, null, null, List.of()), false);
+        }
         for (SendTrack t : extra) {
             Local l = new Local(local.sessionId(), local.iceUfrag(), local.icePwd(), local.fingerprint(),
                     local.setup(), t.mid(), local.opusPayloadType(), t.ssrc(), local.cname(), t.streamId(),
@@ -420,12 +463,12 @@ public final class WebRtcSdp {
         if (first) candidates(b, l);
     }
 
-    /** A data channel m-line taken only to carry the transport (RFC 8841 §5.1 attributes, no SCTP behind). */
+    /** A data channel m-line (RFC 8841 §5.1 attributes); SCTP speaks on it unless it only carries the transport. */
     private static void data(StringBuilder b, Local l, String mid, Media m, boolean first) {
         connection(b, l, m.media(), m.proto(), m.firstFormat());
         transport(b, l, mid);
         line(b, "a=sctp-port:5000");
-        line(b, "a=max-message-size:262144");
+        line(b, "a=max-message-size:" + MAX_MESSAGE_SIZE);
         if (first) candidates(b, l);
     }
 

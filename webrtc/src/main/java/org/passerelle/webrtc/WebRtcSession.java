@@ -43,6 +43,18 @@ public interface WebRtcSession extends AutoCloseable {
 
         /** The connection failed (ICE, DTLS, consent lost) or closed; called once. */
         void onClosed(String reason);
+
+        /**
+         * A data channel is OPEN: ours once its DCEP DATA_CHANNEL_OPEN is sent, the peer's when its
+         * DATA_CHANNEL_OPEN arrived (we ACK it; RFC 8832 §5).
+         */
+        default void onDataChannel(DataChannel channel) {}
+
+        /** One message of a data channel; on a network thread; {@code message} is the listener's. */
+        default void onDataMessage(DataChannel channel, byte[] message, boolean binary) {}
+
+        /** A data channel closed (stream reset by either side, RFC 8831 §6.7, or the association ended). */
+        default void onDataChannelClosed(DataChannel channel) {}
     }
 
     /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
@@ -63,6 +75,27 @@ public interface WebRtcSession extends AutoCloseable {
     /** Makes an offer (client role, towards an SFU); apply the answer with {@link #applyAnswer}. */
     static WebRtcSession offer(WebRtcConfig config, Listener listener) throws WebRtcException {
         return PeerConnection.offer(config, listener, NanoClock.SYSTEM);
+    }
+
+    /**
+     * As {@link #offer(WebRtcConfig, Listener)}; with {@code dataChannels} the offer also carries
+     * {@code m=application 9 UDP/DTLS/SCTP webrtc-datachannel} in the BUNDLE group (RFC 8841), so
+     * that {@link #createDataChannel} works (LiveKit's publisher connection).
+     */
+    static WebRtcSession offer(WebRtcConfig config, Listener listener, boolean dataChannels) throws WebRtcException {
+        return PeerConnection.offer(config, listener, dataChannels, NanoClock.SYSTEM);
+    }
+
+    /**
+     * A data channel of ours (RFC 8831): allowed once the session has an SCTP m-line negotiated or
+     * offered; CONNECTING until the association is up, then DCEP DATA_CHANNEL_OPEN is sent
+     * (stream id even as DTLS client, odd as server, RFC 8832 §6) and it is OPEN.
+     *
+     * @param maxRetransmits -1 for a reliable channel, else how often a message may be resent
+     * @throws WebRtcException when the session has no SCTP
+     */
+    default DataChannel createDataChannel(String label, boolean ordered, int maxRetransmits) throws WebRtcException {
+        throw new UnsupportedOperationException("data channels are not supported by " + getClass().getSimpleName());
     }
 
     /** Our SDP: the answer, or the offer in client role. Holds our ICE candidates (no trickle). */

@@ -45,6 +45,15 @@ public final class DtlsEndpoint {
     private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(64);
     private volatile boolean closed;
     private volatile DTLSTransport transport;
+    private volatile ApplicationData applicationData;
+    /** BC's DTLSTransport is not made for concurrent senders. */
+    private final Object sendLock = new Object();
+
+    /** Where decrypted application data (SCTP packets, RFC 8261) goes; on the service thread. */
+    @FunctionalInterface
+    public interface ApplicationData {
+        void receive(byte[] buf, int off, int len);
+    }
 
     public DtlsEndpoint(boolean client, String fingerprintAlgorithm, String fingerprint, int timeoutMillis,
                         Sender sender) {
@@ -76,9 +85,30 @@ public final class DtlsEndpoint {
         return peer.keys();
     }
 
+    /** Sets the receiver of application data; before {@link #serviceUntilClosed()}. Without one it is dropped. */
+    public void onApplicationData(ApplicationData handler) {
+        this.applicationData = handler;
+    }
+
+    /** Sends one application data record (an SCTP packet) once the handshake is done. */
+    public void sendApplicationData(byte[] buf, int off, int len) throws IOException {
+        DTLSTransport dtls = transport;
+        if (dtls == null || closed) throw new IOException("DTLS is not connected");
+        synchronized (sendLock) {
+            dtls.send(buf, off, len);
+        }
+    }
+
+    /** The largest application data record that fits the path, once the handshake is done. */
+    public int applicationSendLimit() throws IOException {
+        DTLSTransport dtls = transport;
+        return dtls == null ? SEND_LIMIT - 100 : dtls.getSendLimit();
+    }
+
     /**
      * After the handshake: reads records so that the peer's retransmitted final flight gets our
-     * answer and its close_notify is noticed. Returns when the peer or {@link #close()} ended it.
+     * answer and its close_notify is noticed, and hands application data (SCTP) to its receiver.
+     * Returns when the peer or {@link #close()} ended it.
      *
      * @return true when the peer closed the association
      */
@@ -87,7 +117,9 @@ public final class DtlsEndpoint {
         byte[] buf = new byte[RECEIVE_LIMIT];
         while (!closed && dtls != null) {
             try {
-                dtls.receive(buf, 0, buf.length, 1000); // no application data in WebRTC audio
+                int n = dtls.receive(buf, 0, buf.length, 1000);
+                ApplicationData h = applicationData;
+                if (n > 0 && h != null) h.receive(buf, 0, n);
                 if (peer.closedByPeer()) return true;
             } catch (IOException e) {
                 return !closed;
@@ -102,7 +134,9 @@ public final class DtlsEndpoint {
         DTLSTransport dtls = transport;
         if (dtls != null) {
             try {
-                dtls.close();
+                synchronized (sendLock) {
+                    dtls.close();
+                }
             } catch (IOException ignored) {
                 // best effort: the peer notices through ICE consent anyway
             }
