@@ -257,10 +257,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
     }
 
     @Override
-    public void sendDtmf(char digit, int durationMs) {
-        if (!rtp.sendDtmf(digit, durationMs)) {
-            LOG.info("DTMF {} not sent: the phone did not negotiate telephone-event", digit);
-        }
+    public boolean sendDtmf(char digit, int durationMs) {
+        return rtp.sendDtmf(digit, durationMs);
     }
 
     // ---- RtpLeg.Receiver ----

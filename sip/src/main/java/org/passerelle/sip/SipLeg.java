@@ -122,6 +122,10 @@ public interface SipLeg {
      */
     void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration);
 
-    /** Plays a DTMF digit to the phone as RFC 4733 events (if negotiated). */
-    void sendDtmf(char digit, int durationMs);
+    /**
+     * Plays a DTMF digit to the phone as RFC 4733 events.
+     *
+     * @return false, and nothing sent, when the phone did not negotiate telephone-event: play it in-band
+     */
+    boolean sendDtmf(char digit, int durationMs);
 }

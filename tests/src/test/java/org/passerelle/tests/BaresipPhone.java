@@ -65,6 +65,8 @@ public final class BaresipPhone implements AutoCloseable {
     private static final Pattern STATUS = Pattern.compile("\\[\\d+:\\d\\d:\\d\\d\\] audio=\\S* ?(\\(bit/s\\))?\\s*");
     private static final Pattern CLOSED_REASON = Pattern.compile("session closed: (.*)");
     private static final Pattern DECODER = Pattern.compile("audio: Set audio decoder: (\\S+) ");
+    /** baresip's line for a DTMF digit it received: an RFC 4733 event's end, or a SIP INFO. */
+    private static final Pattern DTMF_RECEIVED = Pattern.compile("received (?:event: '(.)' \\(end=1\\)|DTMF: '(.)')");
 
     static {
         // Never leave phones behind, even when a test is interrupted.
@@ -84,6 +86,7 @@ public final class BaresipPhone implements AutoCloseable {
     private volatile long recordingStartNanos;
     private boolean localHangupPending; // output pump thread only
     private final AtomicReference<String> decoder = new AtomicReference<>("");
+    private final StringBuffer dtmfReceived = new StringBuffer();
 
     private BaresipPhone(Builder b) throws IOException {
         RequiredTool.BARESIP.require();
@@ -203,6 +206,10 @@ public final class BaresipPhone implements AutoCloseable {
             }
             localHangupPending = false;
         }
+        Matcher k = DTMF_RECEIVED.matcher(line);
+        if (k.find()) {
+            dtmfReceived.append(k.group(1) != null ? k.group(1) : k.group(2));
+        }
         Matcher d = DECODER.matcher(line);
         if (d.find()) {
             decoder.set(d.group(1));
@@ -287,6 +294,16 @@ public final class BaresipPhone implements AutoCloseable {
     /** Places a call through ctrl_tcp (the {@code -e} option of the builder does it at start). */
     public void dial(String uri) {
         send("dial", uri);
+    }
+
+    /** Types DTMF digits in the current call (ctrl_tcp sndcode: RFC 4733 events when negotiated). */
+    public void sendDtmf(String digits) {
+        send("sndcode", digits);
+    }
+
+    /** The DTMF digits this phone received so far, in order. */
+    public String dtmfReceived() {
+        return dtmfReceived.toString();
     }
 
     /** Hangs up the current call through ctrl_tcp: baresip sends BYE. */

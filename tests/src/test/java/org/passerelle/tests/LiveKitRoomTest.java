@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,34 @@ class LiveKitRoomTest {
                 ToneAssertions.hears(a, a.recordingBetween(from, to), new double[] {440, 1700}, 1000);
                 ToneAssertions.hears(b, b.recordingBetween(from, to), new double[] {440, 1000}, 1700);
             }
+        }
+    }
+
+    @Test
+    void dtmfGoesBothWaysAsLiveKitSipDtmfPackets(TestInfo info) throws Exception {
+        Path dir = TestDirs.forTest(info);
+        try (TestGateway gateway = gateway();
+             LiveKitClient web = LiveKitClient.builder("web-user", dir).server(server, "keys")
+                     .tone(440).probe(1000).lifetime(Duration.ofSeconds(90)).start()) {
+            web.awaitConnected(Duration.ofSeconds(20));
+            try (BaresipPhone phone = BaresipPhone.builder("phone", dir).tone(1000)
+                    .calling(gateway.roomUri("keys")).start()) {
+                phone.awaitEstablished(Duration.ofSeconds(10));
+                // Once the room hears the phone, its participant is published and its data channel up.
+                web.awaitHearing(1000, 1, Duration.ofSeconds(30));
+                // Phone -> room: RFC 4733 events become DataPacket{sip_dtmf} from the caller's participant.
+                phone.sendDtmf("1#");
+                Await.until(() -> web.dtmfReceived().size() >= 2, Duration.ofSeconds(10),
+                        () -> web.describe("DTMF 1# from the phone"));
+                assertEquals(List.of(new LiveKitClient.Dtmf("sip_phone", 1, "1"), new LiveKitClient.Dtmf("sip_phone", 11, "#")),
+                        web.dtmfReceived());
+                // Room -> phone: a client's DTMF packets are played to the phone as RFC 4733 events.
+                web.sendDtmf("5*");
+                Await.until(() -> phone.dtmfReceived().length() >= 2, Duration.ofSeconds(10),
+                        () -> "the phone received DTMF '" + phone.dtmfReceived() + "', log:\n" + phone.logTail());
+                assertEquals("5*", phone.dtmfReceived());
+            }
+            gateway.awaitActiveCalls(0, Duration.ofSeconds(10));
         }
     }
 

@@ -55,6 +55,8 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
 
     /** What the caller hears and the 503's phrase when the room's platform cannot be reached. */
     static final String UNAVAILABLE_PHRASE = "Room Service Unavailable";
+    /** How long a digit from the room sounds at the phone: long enough for any IVR or PBX behind it. */
+    static final int DTMF_TO_PHONE_MILLIS = 160;
 
     /**
      * The dial plan accepted the call: ring and answer. A call heading straight to a LiveKit room
@@ -170,8 +172,17 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     private void enterLiveKitRoom(String room) {
         CallIdentity who = liveKitIdentity();
         try {
-            liveKit = services.livekit().join(room, who, media, prompt("waiting"),
-                    (how, why) -> leg.executor().execute(() -> withCallId(() -> leaveLiveKitRoom(how, why))));
+            liveKit = services.livekit().join(room, who, media, prompt("waiting"), new LiveKitRooms.CallEvents() {
+                @Override
+                public void ended(LiveKitRooms.Ending how, String why) {
+                    leg.executor().execute(() -> withCallId(() -> leaveLiveKitRoom(how, why)));
+                }
+
+                @Override
+                public void dtmf(char digit) {
+                    leg.executor().execute(() -> withCallId(() -> playDtmf(digit)));
+                }
+            });
             log.info("call up: {} in LiveKit room {} with {}", leg.fromUser(), room, leg.codec());
         } catch (LiveKitException e) {
             log.error("{}", e.getMessage());
@@ -183,6 +194,16 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
                 endReason = EndReason.ERROR;
                 leg.hangup();
             }
+        }
+    }
+
+    /** A digit from someone in the LiveKit room, played to the phone: RFC 4733, else as tones. */
+    private void playDtmf(char digit) {
+        if (state != CallState.IN_ROOM) return;
+        log.debug("DTMF from the room"); // digits are not logged: they may be a PIN or a code
+        if (!leg.sendDtmf(digit, DTMF_TO_PHONE_MILLIS)) {
+            AudioParticipant p = media;
+            if (p != null) p.playDtmf(digit, DTMF_TO_PHONE_MILLIS);
         }
     }
 
@@ -246,7 +267,11 @@ public final class Call implements SipLeg.Listener, IvrSession.Outcome {
     public void onDtmf(char digit, int durationMs) {
         withCallId(() -> {
             log.debug("DTMF ({} ms)", durationMs); // digits may be a PIN: never logged
-            if (ivr != null && state == CallState.IN_IVR) ivr.outOfBandDigit(digit);
+            if (ivr != null && state == CallState.IN_IVR) {
+                ivr.outOfBandDigit(digit);
+            } else if (liveKit != null && state == CallState.IN_ROOM && !liveKit.sendDtmf(digit)) {
+                log.info("DTMF not relayed to the LiveKit room: its data channel is not open");
+            }
         });
     }
 

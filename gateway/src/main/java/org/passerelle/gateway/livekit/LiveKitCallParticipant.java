@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import com.google.protobuf.InvalidProtocolBufferException;
+import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.DisconnectReason;
+import livekit.LivekitModels.SipDTMF;
 import livekit.LivekitModels.TrackSource;
 import livekit.LivekitModels.TrackType;
 import livekit.LivekitRtc.AddTrackRequest;
@@ -15,8 +18,10 @@ import livekit.LivekitRtc.SignalTarget;
 import org.passerelle.gateway.media.AudioPort;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.OpusEncoder;
+import org.passerelle.transcoder.dtmf.TelephoneEvent;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
+import org.passerelle.webrtc.DataChannel;
 import org.passerelle.webrtc.WebRtcException;
 import org.passerelle.webrtc.WebRtcSession;
 import org.slf4j.Logger;
@@ -32,6 +37,11 @@ import org.slf4j.MDC;
  *
  * <p>As an {@link AudioPort} it takes ready Opus frames; {@link #sendFrame} encodes 20 ms of the
  * caller's 48 kHz PCM itself (one encoder, reused buffers: nothing allocated per frame).
+ *
+ * <p>DTMF (issue 5 item 4) travels as LiveKit SIP does it: a {@code DataPacket{sip_dtmf}} per
+ * digit on the reliable data channel {@code _reliable} that the participant opens on its publisher
+ * connection, as LiveKit clients do. A publish-only participant's primary connection is its
+ * publisher, so the server also sends the room's packets for it down that same channel.
  */
 public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveKitCallParticipant.class);
@@ -42,6 +52,9 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
     public interface Listener {
         /** The microphone track is published (its sid) and the media connection is being set up. */
         default void onPublished(String trackSid) {}
+
+        /** A LiveKit SIP DTMF packet from someone in the room ({@code from}: their identity): play it to the phone. */
+        default void onDtmf(char digit, String from) {}
 
         /** The participant is gone for good: removed, room closed, server lost; the call should end. */
         void onEnded(DisconnectReason reason, String detail);
@@ -69,6 +82,8 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
 
     private volatile State state = State.NEW;
     private volatile WebRtcSession publisher;
+    /** LiveKit's {@code _reliable} channel: DTMF both ways; null when the connection has no data channels. */
+    private volatile DataChannel reliable;
     /** Server candidates that came before the answer: applied with it. */
     private final List<String[]> earlyCandidates = new ArrayList<>();
     private boolean answered;
@@ -130,6 +145,24 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
             return;
         }
         p.sendAudio(packet, payloadLength, rtpDuration);
+    }
+
+    /**
+     * Sends one digit the caller typed to the room as LiveKit SIP does: {@code DataPacket{sip_dtmf:
+     * {code, digit}}}, reliable, to everybody (RFC 4733 event codes: 0-9, * = 10, # = 11, A-D = 12-15).
+     *
+     * @return false when the data channel is not open (yet): the digit is not sent
+     */
+    public boolean sendDtmf(char digit) {
+        DataChannel ch = reliable;
+        if (ch == null || ch.state() != DataChannel.State.OPEN) return false;
+        int code = TelephoneEvent.fromChar(digit);
+        if (code < 0) return false;
+        byte[] packet = DataPacket.newBuilder().setKind(DataPacket.Kind.RELIABLE)
+                .setParticipantIdentity(who.identity())
+                .setSipDtmf(SipDTMF.newBuilder().setCode(code).setDigit(String.valueOf(digit)))
+                .build().toByteArray();
+        return ch.send(packet, true);
     }
 
     /** Encodes 20 ms of the caller's 48 kHz mono PCM and sends it. Media clock thread. */
@@ -208,6 +241,7 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
                 return;
             }
             publisher = pc;
+            openDataChannels(pc);
             String offer = pc.localDescription();
             String cid = msidTrack(offer);
             String mid = audioMid(offer);
@@ -220,6 +254,17 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
                         signal.sendOffer(offer, Map.of(mid, cid));
                         published.complete(track.getSid());
                     });
+        }
+
+        /** The channels LiveKit clients open on their publisher connection; only {@code _reliable} is used. */
+        private void openDataChannels(WebRtcSession pc) {
+            try {
+                reliable = pc.createDataChannel("_reliable", true, -1);
+                pc.createDataChannel("_lossy", false, 0);
+            } catch (WebRtcException | RuntimeException e) {
+                log.warn("LiveKit room {}: no data channel for {}, DTMF will not be relayed: {}", room, who.identity(),
+                        e.getMessage());
+            }
         }
 
         @Override
@@ -264,13 +309,33 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
         }
     }
 
-    /** The publisher connection: nothing is received on it; a failure ends the call's participant. */
+    /**
+     * The publisher connection: no media is received on it, only the room's data packets for this
+     * participant; a failure ends the call's participant.
+     */
     private final class Media implements WebRtcSession.Listener {
         private final String callId = who.callId();
 
         @Override
         public void onRtp(RtpPacket packet) {
             packet.release();
+        }
+
+        @Override
+        public void onDataMessage(DataChannel channel, byte[] message, boolean binary) {
+            DataPacket packet;
+            try {
+                packet = DataPacket.parseFrom(message);
+            } catch (InvalidProtocolBufferException e) {
+                log.debug("LiveKit room {}: unreadable data packet on {}: {}", room, channel.label(), e.getMessage());
+                return;
+            }
+            if (!packet.hasSipDtmf()) return; // chat, transcriptions...: nothing a phone can hear
+            SipDTMF dtmf = packet.getSipDtmf();
+            char digit = dtmf.getDigit().length() == 1 ? Character.toUpperCase(dtmf.getDigit().charAt(0))
+                    : TelephoneEvent.toChar(dtmf.getCode());
+            if (TelephoneEvent.fromChar(digit) < 0) return;
+            listener.onDtmf(digit, packet.getParticipantIdentity());
         }
 
         @Override

@@ -81,6 +81,9 @@ public final class LiveKitRooms implements AutoCloseable {
     public interface CallEvents {
         /** The caller can no longer be in the room; said once, from a LiveKit thread. */
         void ended(Ending how, String why);
+
+        /** Someone in the room sent a DTMF digit (LiveKit SIP DTMF packet): play it to the phone. Network thread. */
+        default void dtmf(char digit) {}
     }
 
     private final LiveKitConfig config;
@@ -436,8 +439,13 @@ public final class LiveKitRooms implements AutoCloseable {
         /** This call's participant, publishing the caller's microphone. */
         LiveKitCallParticipant newPublisher() {
             LiveKitCallParticipant[] self = new LiveKitCallParticipant[1];
-            self[0] = new LiveKitCallParticipant(config, tokens, local.name, who, l -> WebRtcSession.offer(webrtc, l),
+            self[0] = new LiveKitCallParticipant(config, tokens, local.name, who, l -> WebRtcSession.offer(webrtc, l, true),
                     timers, http, new LiveKitCallParticipant.Listener() {
+                        @Override
+                        public void onDtmf(char digit, String from) {
+                            if (!closed) events.dtmf(digit);
+                        }
+
                         @Override
                         public void onEnded(DisconnectReason reason, String detail) {
                             publisherEnded(self[0], reason, detail);
@@ -467,6 +475,16 @@ public final class LiveKitRooms implements AutoCloseable {
             }
             rejoin.cancel();
             events.ended(how, why);
+        }
+
+        /**
+         * Sends a digit the caller typed to the room as a LiveKit SIP DTMF packet.
+         *
+         * @return false when it could not be sent (rejoining, data channel not open yet)
+         */
+        public boolean sendDtmf(char digit) {
+            LiveKitCallParticipant p = publisher;
+            return p != null && p.sendDtmf(digit);
         }
 
         /** Whether the caller's participant is being re-created after a loss. */

@@ -10,6 +10,7 @@ import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.AudioCodecs;
 import org.passerelle.transcoder.codec.AudioDecoder;
 import org.passerelle.transcoder.codec.AudioEncoder;
+import org.passerelle.transcoder.dtmf.DtmfToneGenerator;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 import java.util.function.Supplier;
@@ -53,6 +54,9 @@ public final class AudioParticipant implements Participant, AutoCloseable {
     private final short[] outFrame;
     private volatile boolean held;
     private boolean closed;
+    /** In-band DTMF towards this participant, made on first use (few phones lack RFC 4733). */
+    private DtmfToneGenerator dtmfTone;
+    private short[] mixWithTone;
 
     /**
      * @param id          participant id (the call id for phones)
@@ -210,9 +214,27 @@ public final class AudioParticipant implements Participant, AutoCloseable {
         }
     }
 
+    /**
+     * Plays a DTMF key to this participant as tones added to what it hears (for a phone that did
+     * not negotiate RFC 4733 telephone-events).
+     */
+    public synchronized void playDtmf(char key, int durationMs) {
+        if (closed) return;
+        if (dtmfTone == null) {
+            dtmfTone = new DtmfToneGenerator(Room.SAMPLE_RATE);
+            mixWithTone = new short[FRAME_SAMPLES];
+        }
+        dtmfTone.start(key, durationMs);
+    }
+
     @Override
     public synchronized void writeFrame(short[] mix) {
         if (closed || held) return;
+        if (dtmfTone != null && dtmfTone.active()) {
+            System.arraycopy(mix, 0, mixWithTone, 0, FRAME_SAMPLES); // the mix may be shared: never written
+            dtmfTone.mixInto(mixWithTone, 0, FRAME_SAMPLES);
+            mix = mixWithTone;
+        }
         int n = fromRoom.process(mix, 0, FRAME_SAMPLES, outFrame, 0);
         if (n != frameSamples) return; // only while a resampler fills its history
         RtpPacket packet = port.packetPool().acquire();

@@ -77,6 +77,6 @@ class CallRegistryLimitsTest {
         @Override public boolean onHold() { return false; }
         @Override public RtpPacketPool packetPool() { return new RtpPacketPool(1); }
         @Override public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) { packet.release(); }
-        @Override public void sendDtmf(char digit, int durationMs) { }
+        @Override public boolean sendDtmf(char digit, int durationMs) { return true; }
     }
 }

@@ -140,4 +140,23 @@ class AudioParticipantTest {
         bench.participant.close();
         assertTrue(allocated < 16 * 1024, measured + " packets each way allocated " + allocated + " bytes");
     }
+
+    @org.junit.jupiter.api.Test
+    void dtmfPlayedInBandReachesThePhoneAsTheKeyAndLeavesTheSharedMixAlone() {
+        FakeLeg leg = new FakeLeg(AudioCodec.PCMU);
+        AudioParticipant p = new AudioParticipant("call-1", () -> "Alice", leg, () -> now);
+        short[] mix = new short[Participant.FRAME_SAMPLES]; // silence from the room
+        java.util.List<Character> keys = new java.util.ArrayList<>();
+        org.passerelle.transcoder.dtmf.DtmfToneDetector detector =
+                new org.passerelle.transcoder.dtmf.DtmfToneDetector(8000, (key, ms) -> keys.add(key));
+        for (int tick = 0; tick < 10; tick++) p.writeFrame(mix); // the resampler's history fills
+        p.playDtmf('7', 160);
+        for (int tick = 0; tick < 20; tick++) p.writeFrame(mix);
+        p.playDtmf('#', 160);
+        for (int tick = 0; tick < 20; tick++) p.writeFrame(mix);
+        p.close();
+        detector.process(leg.heard, 0, leg.heardLength);
+        assertEquals(java.util.List.of('7', '#'), keys, "the phone hears the keys as tones, once each");
+        for (short s : mix) assertEquals(0, s, "the room's mix buffer is never written");
+    }
 }
