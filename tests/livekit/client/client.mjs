@@ -3,7 +3,7 @@
 // Joins a room with a token, publishes a sine tone as a microphone track, subscribes to every
 // audio track, and prints one JSON object per line on stdout:
 //   {"event":"connected", room, identity}
-//   {"event":"participant", action:"joined"|"left", identity, name, attributes}
+//   {"event":"participant", action:"joined"|"left", identity, name, kind, attributes}
 //   {"event":"track", action:"subscribed"|"unsubscribed", participant, sid, source}
 //   {"event":"report", t, tracks:[{participant, sid, dominantHz, rmsDb, levels}], mixed:{...}}
 //       once per --report-ms: what was received in that period, per remote track and summed
@@ -244,7 +244,8 @@ async function main() {
     },
   };
 
-  const describe = (p) => ({ identity: p.identity, name: p.name, attributes: p.attributes ?? {} });
+  // kind: ParticipantKind (0 standard, 1 ingress, 2 egress, 3 SIP, 4 agent)
+  const describe = (p) => ({ identity: p.identity, name: p.name, kind: p.kind, attributes: p.attributes ?? {} });
   room
     .on(RoomEvent.ParticipantConnected, (p) => emit({ event: 'participant', action: 'joined', ...describe(p) }))
     .on(RoomEvent.ParticipantDisconnected, (p) => emit({ event: 'participant', action: 'left', ...describe(p) }))

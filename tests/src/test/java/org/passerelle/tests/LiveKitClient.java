@@ -240,6 +240,21 @@ public final class LiveKitClient implements AutoCloseable {
         return present;
     }
 
+    /** LiveKit's ParticipantKind of a participant as last reported (3 = SIP), or -1 when never seen. */
+    public int participantKind(String identity) {
+        int kind = -1;
+        for (JsonNode e : events) {
+            if ("connected".equals(e.path("event").asText())) {
+                for (JsonNode p : e.path("participants")) {
+                    if (identity.equals(p.path("identity").asText())) kind = p.path("kind").asInt(-1);
+                }
+            } else if ("participant".equals(e.path("event").asText()) && identity.equals(e.path("identity").asText())) {
+                kind = e.path("kind").asInt(kind);
+            }
+        }
+        return kind;
+    }
+
     /** Waits until connected to the room (and publishing, when it has a tone). */
     public LiveKitClient awaitConnected(Duration timeout) {
         awaitEvent(e -> "connected".equals(e.path("event").asText()), timeout, "connected");

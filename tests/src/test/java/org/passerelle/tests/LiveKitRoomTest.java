@@ -70,6 +70,7 @@ class LiveKitRoomTest {
                 assertTrue(heard != null, "the LiveKit client heard the phone");
                 assertTrue(web.participants().stream().anyMatch(p -> p.startsWith("sip_")),
                         "the phone is a participant sip_<number>: " + web.participants());
+                assertEquals(3, web.participantKind("sip_phone"), "shown as a SIP participant (ParticipantKind.SIP)");
                 Await.pause(Duration.ofSeconds(2));
                 long from = System.nanoTime();
                 Await.pause(Duration.ofSeconds(3));

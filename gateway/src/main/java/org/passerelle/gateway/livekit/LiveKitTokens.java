@@ -9,14 +9,20 @@ import io.livekit.server.CanUpdateOwnMetadata;
 import io.livekit.server.Hidden;
 import io.livekit.server.RoomJoin;
 import io.livekit.server.RoomName;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Access tokens for the gateway's participants, signed (HS256) with the API key pair through
  * LiveKit's own {@link AccessToken}. Grants follow LiveKit's VideoGrant: roomJoin + room always.
  */
 public final class LiveKitTokens {
+    /** The participant kind of a call's participant (LiveKit's ParticipantInfo.Kind.SIP). */
+    static final String SIP_KIND = "sip";
     /** Identity prefix of a room's hidden listener. */
     public static final String LISTENER_PREFIX = "passerelle-listener-";
 
@@ -60,7 +66,19 @@ public final class LiveKitTokens {
         t.addGrants(new RoomJoin(true), new RoomName(room), new CanPublish(true),
                 new CanPublishSources(List.of("microphone")), new CanPublishData(true),
                 new CanSubscribe(false), new CanUpdateOwnMetadata(true));
-        return t.toJwt();
+        return withKind(t.toJwt(), SIP_KIND);
+    }
+
+    /**
+     * The token with a participant kind claim added ({@code "kind"}, as LiveKit's protocol reads
+     * it: the lower-case ParticipantInfo.Kind name), re-signed with the same key. Callers then show
+     * as SIP participants (ParticipantKind.SIP), as LiveKit SIP's do; AccessToken has no setter.
+     */
+    String withKind(String jwt, String kind) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        JWT.decode(jwt).getClaims().forEach((name, claim) -> claims.put(name, claim.as(Object.class)));
+        claims.put("kind", kind);
+        return JWT.create().withPayload(claims).sign(Algorithm.HMAC256(config.apiSecret()));
     }
 
     private AccessToken base(String identity, String name) {

@@ -65,6 +65,11 @@ class LiveKitTokensTest {
         assertEquals("+33142000001", a.get("sip.trunkPhoneNumber").asText());
         assertEquals("active", a.get("sip.callStatus").asText());
         assertEquals("1", a.get(CallIdentity.MARKER_ATTRIBUTE).asText());
+        // A SIP participant, like LiveKit SIP's (ParticipantInfo.Kind.SIP), still signed with the secret
+        assertEquals("sip", c.get("kind").asText());
+        assertEquals("APIkey1", c.get("iss").asText());
+        long ttl = c.get("exp").asLong() - System.currentTimeMillis() / 1000;
+        assertTrue(ttl > 3500 && ttl <= 3600, "expiry kept: " + ttl);
     }
 
     @Test
