@@ -24,6 +24,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final WatchService watcher;
     private final Thread thread;
     private volatile boolean running = true;
+    /** The SIGHUP handler before ours, put back on close; null when SIGHUP is not ours. */
+    private sun.misc.SignalHandler previousSighup;
 
     public ConfigWatcher(Path file, Runnable reload) throws IOException {
         this.file = file.toAbsolutePath().normalize();
@@ -38,7 +40,8 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void installSighup() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            previousSighup = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                if (!running) return;
                 log.info("SIGHUP: reloading {}", file);
                 Thread.ofVirtual().name("config-reload").start(reload);
             });
@@ -76,6 +79,10 @@ public final class ConfigWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (previousSighup != null) {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previousSighup); // a closed watcher reloads nothing
+            previousSighup = null;
+        }
         try {
             watcher.close();
         } catch (IOException e) {
