@@ -193,7 +193,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 listener.onDataChannelClosed(channel);
             }
         };
-        return new SctpTransport(SctpAssociation.Config.defaults(), this::sendSctp, events, clock, SCTP_TIMER,
+        return new SctpTransport(SctpAssociation.Config.defaults(), this::sendSctp, events, clock,
+                SctpTransport.Scheduler.of(SCTP_TIMER),
                 RANDOM, mdc);
     }
 

@@ -244,10 +244,14 @@ public final class SctpAssociation {
         }
         if (!terminated && t2 <= now) {
             if (++t2Count > config.maxRetransmissions()) {
-                terminate("no SHUTDOWN ACK");
+                terminate(state == State.SHUTDOWN_ACK_SENT ? "no SHUTDOWN COMPLETE" : "no SHUTDOWN ACK");
+            } else if (state == State.SHUTDOWN_ACK_SENT) {
+                // §9.2: T2-shutdown resends our SHUTDOWN ACK until SHUTDOWN COMPLETE arrives
+                control.add(new byte[] {(byte) ChunkType.SHUTDOWN_ACK, 0, 0, 4});
+                t2 = now + rto;
             } else {
                 t2 = NEVER;
-                state = State.SHUTDOWN_PENDING; // resent by flush
+                state = State.SHUTDOWN_PENDING; // SHUTDOWN resent by flush
             }
         }
         exit(now);

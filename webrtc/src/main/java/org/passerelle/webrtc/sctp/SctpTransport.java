@@ -37,6 +37,20 @@ public final class SctpTransport {
         void onChannelClosed(DataChannel channel);
     }
 
+    /** Runs timer work later (a scheduled executor in production, a fake clock's queue in tests). */
+    @FunctionalInterface
+    public interface Scheduler {
+        /** Runs {@code task} after {@code delayNanos}; the result cancels it. */
+        Runnable schedule(Runnable task, long delayNanos);
+
+        static Scheduler of(ScheduledExecutorService executor) {
+            return (task, delay) -> {
+                ScheduledFuture<?> f = executor.schedule(task, delay, TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            };
+        }
+    }
+
     /** Sends one SCTP packet as a DTLS record. */
     @FunctionalInterface
     public interface PacketSender {
@@ -48,7 +62,7 @@ public final class SctpTransport {
     private final PacketSender sender;
     private final Events events;
     private final NanoClock clock;
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
     private final String mdc;
     private final Map<Integer, SctpDataChannel> channels = new HashMap<>();
     private final List<SctpDataChannel> waiting = new ArrayList<>();
@@ -56,12 +70,12 @@ public final class SctpTransport {
     private boolean draining;
     private boolean started, dtlsClient, closed;
     private long initAt = Long.MAX_VALUE;
-    private ScheduledFuture<?> timerTask;
+    private Runnable timerTask;
     private long timerAt = Long.MAX_VALUE;
     private long sendFailures;
 
     public SctpTransport(SctpAssociation.Config config, PacketSender sender, Events events, NanoClock clock,
-                         ScheduledExecutorService timer, Random random, String mdc) {
+                         Scheduler timer, Random random, String mdc) {
         this.sender = sender;
         this.events = events;
         this.clock = clock;
@@ -265,16 +279,16 @@ public final class SctpTransport {
         for (SctpDataChannel ch : List.copyOf(channels.values())) closed(ch);
         for (SctpDataChannel ch : List.copyOf(waiting)) closed(ch);
         waiting.clear();
-        if (timerTask != null) timerTask.cancel(false);
+        if (timerTask != null) timerTask.run();
     }
 
     private void reschedule(long now) {
         if (closed) return;
         long next = Math.min(association.nextTimeoutNanos(), initAt);
         if (next == Long.MAX_VALUE || next >= timerAt) return;
-        if (timerTask != null) timerTask.cancel(false);
+        if (timerTask != null) timerTask.run();
         timerAt = next;
-        timerTask = timer.schedule(this::onTimer, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+        timerTask = timer.schedule(this::onTimer, Math.max(0, next - now));
     }
 
     private void onTimer() {
