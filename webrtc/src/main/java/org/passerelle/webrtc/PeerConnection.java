@@ -154,7 +154,10 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.streamId = "passerelle-" + randomToken(8);
         this.trackId = randomToken(16);
         if (offer == null) {
-            if (dataChannels) sctp = newSctp();
+            if (dataChannels) {
+                sctp = newSctp();
+                dataOffered = true;
+            }
             localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.of(), sdpVersion, dataMid());
             negotiation.set(NegotiationState.HAVE_LOCAL_OFFER);
         } else {
@@ -172,8 +175,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     private final long sessionId;
 
+    /** Our offers keep the data m-line once offered, even if the answer rejected it (RFC 8829 §5.2.2). */
+    private boolean dataOffered;
+
     private String dataMid() {
-        return sctp != null ? DATA_MID : null;
+        return dataOffered ? DATA_MID : null;
     }
 
     private SctpTransport newSctp() {

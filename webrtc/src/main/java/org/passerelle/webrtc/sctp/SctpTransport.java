@@ -340,6 +340,18 @@ public final class SctpTransport {
         }
     }
 
+    /** Logs with the session's MDC "call" (application threads call in too). */
+    private void log(String format, Object arg) {
+        String previous = MDC.get("call");
+        MDC.put("call", mdc);
+        try {
+            LOG.info(format, arg);
+        } finally {
+            if (previous == null) MDC.remove("call");
+            else MDC.put("call", previous);
+        }
+    }
+
     /** The association's output, under the lock. */
     private final class Output implements SctpAssociation.Output {
         @Override
@@ -353,7 +365,7 @@ public final class SctpTransport {
 
         @Override
         public void onEstablished() {
-            LOG.info("SCTP association established: {} outbound streams", association.outboundStreams());
+            log("SCTP association established: {} outbound streams", association.outboundStreams());
             initAt = Long.MAX_VALUE;
             openWaiting();
         }
@@ -375,7 +387,7 @@ public final class SctpTransport {
 
         @Override
         public void onClosed(String reason) {
-            LOG.info("SCTP association ended: {}", reason);
+            log("SCTP association ended: {}", reason);
             closeAll();
         }
     }
