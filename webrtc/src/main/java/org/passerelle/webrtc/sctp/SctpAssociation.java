@@ -314,6 +314,8 @@ public final class SctpAssociation {
             while (p + 4 <= end && !terminated) {
                 int type = u8(b, p), flags = u8(b, p + 1), clen = u16(b, p + 2);
                 if (clen < 4 || p + clen > end) { badPackets++; break; }
+                // §5.1 E: DATA or SACK under our tag means the peer has our COOKIE ECHO: its COOKIE ACK was lost or is late
+                if (state == State.COOKIE_ECHOED && (type == ChunkType.DATA || type == ChunkType.SACK)) establish();
                 switch (type) {
                     case ChunkType.DATA -> { handleData(b, p, clen, flags); data = true; }
                     case ChunkType.INIT_ACK -> handleInitAck(b, p, clen, now);

@@ -59,6 +59,29 @@ class SctpAssociationTest {
     }
 
     @Test
+    void lostCookieAckIsImpliedByThePeersData() {
+        SctpLink link = new SctpLink(16, CONFIG);
+        link.b.drop = p -> p.length > 12 && p[12] == ChunkType.COOKIE_ACK;
+        link.a.assoc.connect(link.now);
+        assertTrue(link.runUntil(() -> link.b.assoc.isEstablished(), SECOND));
+        assertEquals(SctpAssociation.State.COOKIE_ECHOED, link.a.assoc.state());
+        assertTrue(link.b.assoc.send(0, 51, new byte[] {5}, true, -1, link.now));
+        assertTrue(link.runUntil(() -> link.a.messages.size() == 1, 10_000_000L), "at once, no retransmission");
+        assertTrue(link.a.assoc.isEstablished());
+    }
+
+    @Test
+    void manyTinyChunksAreBoundedByCountNotOnlyBytes() {
+        SctpLink link = new SctpLink(17, CONFIG);
+        assertTrue(link.connect());
+        int accepted = 0;
+        while (accepted < 100_000 && link.a.assoc.send(0, 53, new byte[] {1}, true, -1, link.now)) accepted++;
+        assertEquals(SendQueue.MAX_CHUNKS, accepted, "one byte each: far below the byte limit");
+        assertTrue(link.runUntil(() -> link.b.messages.size() == SendQueue.MAX_CHUNKS, 60 * SECOND),
+                "delivered " + link.b.messages.size());
+    }
+
+    @Test
     void orderedReliableDeliveryUnderLossAndReordering() {
         SctpLink link = new SctpLink(4, CONFIG);
         assertTrue(link.connect());
