@@ -132,11 +132,6 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private long dropped;
 
     private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
-                           WebRtcSdp.Remote offer, boolean receiveOnly, NanoClock clock) throws WebRtcException {
-        this(config, listener, controlling, mid, offer, receiveOnly, false, clock);
-    }
-
-    private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
                            WebRtcSdp.Remote offer, boolean receiveOnly, boolean dataChannels, NanoClock clock)
             throws WebRtcException {
         this.id = "webrtc-" + IDS.incrementAndGet();
@@ -161,8 +156,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.of(), sdpVersion, dataMid());
             negotiation.set(NegotiationState.HAVE_LOCAL_OFFER);
         } else {
-            // the browser path speaks SCTP on an offered data m-line; an SFU's subscriber connection does not
-            if (!receiveOnly && WebRtcSdp.dataMedia(offer) != null) sctp = newSctp();
+            // the browser path speaks SCTP on an offered data m-line; an SFU's subscriber connection only when asked
+            if (dataChannels && WebRtcSdp.dataMedia(offer) != null) sctp = newSctp();
             // RFC 5763 §5: the answerer to actpass takes passive (we are the DTLS server)
             WebRtcSdp.Setup ours = offer.setup() == WebRtcSdp.Setup.PASSIVE ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
             dtlsClient = ours == WebRtcSdp.Setup.ACTIVE;
@@ -221,15 +216,25 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         return answer(config, offerSdp, false, listener, clock);
     }
 
-    /** As {@link #answer(WebRtcConfig, String, Listener, NanoClock)}; {@code receiveOnly}: we never send. */
+    /**
+     * As {@link #answer(WebRtcConfig, String, Listener, NanoClock)}; {@code receiveOnly}: we never send
+     * (and speak no SCTP on an offered data m-line).
+     */
     static PeerConnection answer(WebRtcConfig config, String offerSdp, boolean receiveOnly, Listener listener,
                                  NanoClock clock) throws WebRtcException {
+        return answer(config, offerSdp, receiveOnly, !receiveOnly, listener, clock);
+    }
+
+    /** As above; {@code dataChannels}: data channels (SCTP) on an offered data m-line. */
+    static PeerConnection answer(WebRtcConfig config, String offerSdp, boolean receiveOnly, boolean dataChannels,
+                                 Listener listener, NanoClock clock) throws WebRtcException {
         WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp, true);
         if (!offer.noAudio() && !offer.rtcpMux()) {
             throw new WebRtcException("the offer lacks a=rtcp-mux, which WebRTC requires (RFC 8829 §5.1.3)");
         }
         // RFC 8445 §6.1.1: facing an ICE-lite offerer (LiveKit's use_ice_lite), the full agent controls
-        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly, clock);
+        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly,
+                dataChannels, clock);
         try {
             pc.startWith(offer);
         } catch (WebRtcException | RuntimeException e) {
