@@ -508,7 +508,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         if (s == null) throw new WebRtcException("this session has no data channel m-line (SCTP) negotiated or offered");
         if (state.get() == SessionState.CLOSED) throw new WebRtcException("the session is closed");
         if (label == null) throw new WebRtcException("a data channel needs a label");
-        return s.createChannel(label, ordered, maxRetransmits);
+        try {
+            return s.createChannel(label, ordered, maxRetransmits);
+        } catch (IllegalArgumentException e) {
+            throw new WebRtcException(e.getMessage());
+        }
     }
 
     @Override

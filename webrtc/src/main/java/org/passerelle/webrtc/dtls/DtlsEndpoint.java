@@ -101,12 +101,6 @@ public final class DtlsEndpoint {
         }
     }
 
-    /** The largest application data record that fits the path, once the handshake is done. */
-    public int applicationSendLimit() throws IOException {
-        DTLSTransport dtls = transport;
-        return dtls == null ? SEND_LIMIT - 100 : dtls.getSendLimit();
-    }
-
     /**
      * After the handshake: reads records so that the peer's retransmitted final flight gets our
      * answer and its close_notify is noticed, and hands application data (SCTP) to its receiver.

@@ -111,6 +111,11 @@ public final class SctpTransport {
 
     /** A channel of ours: CONNECTING until the association is up, then DCEP OPEN is sent and it is OPEN. */
     public DataChannel createChannel(String label, boolean ordered, int maxRetransmits) {
+        // RFC 8832 §5.1: the label length is a 16-bit field; retransmissions are capped like browsers do
+        if (label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 65535) {
+            throw new IllegalArgumentException("a data channel label is at most 65535 bytes");
+        }
+        maxRetransmits = maxRetransmits < 0 ? -1 : Math.min(maxRetransmits, 65535);
         SctpDataChannel ch = new SctpDataChannel(this, -1, label, "", ordered, maxRetransmits, false);
         synchronized (lock) {
             if (closed) {
