@@ -159,6 +159,7 @@ final class SendQueue {
     SackResult onSack(long wireCum, long rwnd, int[] gapStarts, int[] gapEnds, long now) {
         long cum = Tsn.unwrap(wireCum, cumAck);
         if (cum < cumAck) return new SackResult(false, -1, false); // out of date (§6.2.1 D i)
+        if (cum >= nextTsn) return new SackResult(false, -1, false); // acknowledges what we never sent: ignored
         long rtt = -1;
         long acked = 0;
         boolean advanced = cum > cumAck;

@@ -287,6 +287,33 @@ class SctpAssociationTest {
     }
 
     @Test
+    void malformedPacketsWithValidChecksumsNeverThrow() {
+        SctpLink link = new SctpLink(18, CONFIG);
+        assertTrue(link.connect());
+        java.util.List<byte[]> seen = new java.util.ArrayList<>();
+        link.a.drop = p -> { seen.add(p); return false; };
+        link.b.drop = p -> { seen.add(p); return false; };
+        assertTrue(link.a.assoc.send(3, 51, bytes(3000, 1), true, -1, link.now));
+        link.a.assoc.resetStreams(new int[] {3}, link.now);
+        assertTrue(link.b.assoc.send(2, 53, bytes(10, 2), false, 0, link.now));
+        link.settle(2 * SECOND);
+        assertTrue(seen.size() > 5);
+        Random r = new Random(99);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] p = seen.get(r.nextInt(seen.size())).clone();
+            int len = SctpPacket.HEADER + 4 + r.nextInt(Math.max(1, p.length - SctpPacket.HEADER - 3));
+            p = java.util.Arrays.copyOf(p, len);
+            for (int k = r.nextInt(4); k >= 0; k--) p[SctpPacket.HEADER + r.nextInt(len - SctpPacket.HEADER)] = (byte) r.nextInt();
+            SctpPacket.seal(p, 0, p.length);
+            SctpAssociation target = r.nextBoolean() ? link.a.assoc : link.b.assoc;
+            target.feed(p, 0, p.length, link.now); // must not throw
+        }
+        // whatever survived, the associations still answer the API and time
+        link.a.assoc.onTimer(link.now + SECOND);
+        link.b.assoc.onTimer(link.now + SECOND);
+    }
+
+    @Test
     void heartbeatIsAnswered() {
         SctpLink link = new SctpLink(15, CONFIG);
         assertTrue(link.connect());
