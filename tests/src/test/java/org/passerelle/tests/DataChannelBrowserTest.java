@@ -201,8 +201,10 @@ class DataChannelBrowserTest {
         assertEquals(lossy, events.awaitOpened("_lossy opened"));
         Await.until(() -> ((List<?>) browser.script("return window.t.opened;")).size() == 2, WAIT,
                 () -> "the browser saw " + browser.script("return window.t.opened;") + browser.console());
-        assertEquals(List.of("_reliable", "_lossy"),
-                ((List<?>) browser.script("return window.t.opened.map(o => o.label);")));
+        assertEquals(java.util.Set.of("_reliable", "_lossy"),
+                java.util.Set.copyOf((List<?>) browser.script("return window.t.opened.map(o => o.label);")));
+        assertEquals(List.of(false), browser.script(
+                "return window.t.opened.filter(o => o.label === '_lossy').map(o => o.ordered);"));
         exchange(reliable, "_reliable");
         // a channel the browser opens on this connection reaches us too
         browser.script("const c = window.t.pc.createDataChannel('browser-side'); window.t.watch(c); window.t['browser-side'] = c;"
