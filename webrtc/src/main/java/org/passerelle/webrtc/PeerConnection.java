@@ -235,6 +235,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         // RFC 8445 §6.1.1: facing an ICE-lite offerer (LiveKit's use_ice_lite), the full agent controls
         PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly,
                 dataChannels, clock);
+        SctpTransport s = pc.sctp;
+        if (s != null) s.peerMaxMessageSize(WebRtcSdp.maxMessageSize(offerSdp));
         try {
             pc.startWith(offer);
         } catch (WebRtcException | RuntimeException e) {
@@ -279,6 +281,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 log(false, "the answer rejected our data channel m-line");
                 sctp = null;
                 s.close();
+            } else if (s != null) {
+                s.peerMaxMessageSize(WebRtcSdp.maxMessageSize(answerSdp));
             }
             tracks = TrackTable.of(answer, takenMids);
             startWith(answer);

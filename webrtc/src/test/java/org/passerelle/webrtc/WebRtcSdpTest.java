@@ -203,6 +203,13 @@ class WebRtcSdpTest {
     }
 
     @Test
+    void readsTheDataMLinesMaxMessageSize() {
+        assertEquals(65536, WebRtcSdp.maxMessageSize(CHROME_OFFER.replace("a=max-message-size:262144\r\n", "")));
+        assertEquals(1000, WebRtcSdp.maxMessageSize("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=max-message-size:5\r\n"
+                + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=max-message-size:1000\r\n"));
+    }
+
+    @Test
     void ourOfferWithDataChannelsBundlesAnSctpMLine() throws Exception {
         String o = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, "0", 111), List.of(), 2, "dc");
         List<String> lines = List.of(o.split("\r\n"));

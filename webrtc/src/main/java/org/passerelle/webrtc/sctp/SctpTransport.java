@@ -73,6 +73,8 @@ public final class SctpTransport {
     private Runnable timerTask;
     private long timerAt = Long.MAX_VALUE;
     private long sendFailures;
+    /** The peer's a=max-message-size (RFC 8841 §6.1); 0: none. */
+    private volatile long peerMaxMessage;
 
     public SctpTransport(SctpAssociation.Config config, PacketSender sender, Events events, NanoClock clock,
                          Scheduler timer, Random random, String mdc) {
@@ -130,6 +132,11 @@ public final class SctpTransport {
         return ch;
     }
 
+    /** The remote description's a=max-message-size (RFC 8841 §6.1): bigger messages are refused; 0 = no limit. */
+    public void peerMaxMessageSize(long bytes) {
+        peerMaxMessage = bytes;
+    }
+
     public SctpAssociation.State state() {
         synchronized (lock) {
             return association.state();
@@ -153,6 +160,8 @@ public final class SctpTransport {
     boolean send(SctpDataChannel ch, byte[] message, boolean binary) {
         synchronized (lock) {
             if (ch.state() != DataChannel.State.OPEN || closed) return false;
+            long max = peerMaxMessage;
+            if (max > 0 && message.length > max) return false;
             byte[] payload = message.length == 0 ? new byte[1] : message;
             long now = clock.nanoTime();
             boolean ok = association.send(ch.streamId(), DataChannelProtocol.ppid(message, binary), payload,

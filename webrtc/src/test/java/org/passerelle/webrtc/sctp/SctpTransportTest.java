@@ -199,5 +199,8 @@ class SctpTransportTest {
         assertTrue(run(() -> rb.messages.size() == 1, 10_000 * MS));
         assertEquals("big bin:" + Arrays.toString(big), rb.messages.get(0));
         assertFalse(ch.send(new byte[300_000], true), "over 256 KiB is refused");
+        a.peerMaxMessageSize(1000); // RFC 8841 §6.1: the peer's a=max-message-size
+        assertFalse(ch.send(new byte[1001], true));
+        assertTrue(ch.send(new byte[1000], true));
     }
 }
