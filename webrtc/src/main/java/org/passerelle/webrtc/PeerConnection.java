@@ -132,11 +132,6 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private long dropped;
 
     private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
-                           WebRtcSdp.Remote offer, boolean receiveOnly, NanoClock clock) throws WebRtcException {
-        this(config, listener, controlling, mid, offer, receiveOnly, false, clock);
-    }
-
-    private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
                            WebRtcSdp.Remote offer, boolean receiveOnly, boolean dataChannels, NanoClock clock)
             throws WebRtcException {
         this.id = "webrtc-" + IDS.incrementAndGet();
@@ -154,12 +149,15 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.streamId = "passerelle-" + randomToken(8);
         this.trackId = randomToken(16);
         if (offer == null) {
-            if (dataChannels) sctp = newSctp();
+            if (dataChannels) {
+                sctp = newSctp();
+                dataOffered = true;
+            }
             localSdp = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, OUR_OPUS_PT), List.of(), sdpVersion, dataMid());
             negotiation.set(NegotiationState.HAVE_LOCAL_OFFER);
         } else {
-            // the browser path speaks SCTP on an offered data m-line; an SFU's subscriber connection does not
-            if (!receiveOnly && WebRtcSdp.dataMedia(offer) != null) sctp = newSctp();
+            // the browser path speaks SCTP on an offered data m-line; an SFU's subscriber connection only when asked
+            if (dataChannels && WebRtcSdp.dataMedia(offer) != null) sctp = newSctp();
             // RFC 5763 §5: the answerer to actpass takes passive (we are the DTLS server)
             WebRtcSdp.Setup ours = offer.setup() == WebRtcSdp.Setup.PASSIVE ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
             dtlsClient = ours == WebRtcSdp.Setup.ACTIVE;
@@ -172,8 +170,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
 
     private final long sessionId;
 
+    /** Our offers keep the data m-line once offered, even if the answer rejected it (RFC 8829 §5.2.2). */
+    private boolean dataOffered;
+
     private String dataMid() {
-        return sctp != null ? DATA_MID : null;
+        return dataOffered ? DATA_MID : null;
     }
 
     private SctpTransport newSctp() {
@@ -193,7 +194,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 listener.onDataChannelClosed(channel);
             }
         };
-        return new SctpTransport(SctpAssociation.Config.defaults(), this::sendSctp, events, clock, SCTP_TIMER,
+        return new SctpTransport(SctpAssociation.Config.defaults(), this::sendSctp, events, clock,
+                SctpTransport.Scheduler.of(SCTP_TIMER),
                 RANDOM, mdc);
     }
 
@@ -214,15 +216,27 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         return answer(config, offerSdp, false, listener, clock);
     }
 
-    /** As {@link #answer(WebRtcConfig, String, Listener, NanoClock)}; {@code receiveOnly}: we never send. */
+    /**
+     * As {@link #answer(WebRtcConfig, String, Listener, NanoClock)}; {@code receiveOnly}: we never send
+     * (and speak no SCTP on an offered data m-line).
+     */
     static PeerConnection answer(WebRtcConfig config, String offerSdp, boolean receiveOnly, Listener listener,
                                  NanoClock clock) throws WebRtcException {
+        return answer(config, offerSdp, receiveOnly, !receiveOnly, listener, clock);
+    }
+
+    /** As above; {@code dataChannels}: data channels (SCTP) on an offered data m-line. */
+    static PeerConnection answer(WebRtcConfig config, String offerSdp, boolean receiveOnly, boolean dataChannels,
+                                 Listener listener, NanoClock clock) throws WebRtcException {
         WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp, true);
         if (!offer.noAudio() && !offer.rtcpMux()) {
             throw new WebRtcException("the offer lacks a=rtcp-mux, which WebRTC requires (RFC 8829 §5.1.3)");
         }
         // RFC 8445 §6.1.1: facing an ICE-lite offerer (LiveKit's use_ice_lite), the full agent controls
-        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly, clock);
+        PeerConnection pc = new PeerConnection(config, listener, offer.iceLite(), offer.mid(), offer, receiveOnly,
+                dataChannels, clock);
+        SctpTransport s = pc.sctp;
+        if (s != null) s.peerMaxMessageSize(WebRtcSdp.maxMessageSize(offerSdp));
         try {
             pc.startWith(offer);
         } catch (WebRtcException | RuntimeException e) {
@@ -267,6 +281,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 log(false, "the answer rejected our data channel m-line");
                 sctp = null;
                 s.close();
+            } else if (s != null) {
+                s.peerMaxMessageSize(WebRtcSdp.maxMessageSize(answerSdp));
             }
             tracks = TrackTable.of(answer, takenMids);
             startWith(answer);
@@ -496,7 +512,11 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         if (s == null) throw new WebRtcException("this session has no data channel m-line (SCTP) negotiated or offered");
         if (state.get() == SessionState.CLOSED) throw new WebRtcException("the session is closed");
         if (label == null) throw new WebRtcException("a data channel needs a label");
-        return s.createChannel(label, ordered, maxRetransmits);
+        try {
+            return s.createChannel(label, ordered, maxRetransmits);
+        } catch (IllegalArgumentException e) {
+            throw new WebRtcException(e.getMessage());
+        }
     }
 
     @Override

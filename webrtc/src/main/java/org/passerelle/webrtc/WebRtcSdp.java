@@ -345,6 +345,28 @@ public final class WebRtcSdp {
         return taken;
     }
 
+    /**
+     * The a=max-message-size of the first data channel m-line of a description (RFC 8841 §6.1): 0
+     * means no limit; absent, 65536.
+     */
+    public static long maxMessageSize(String sdp) {
+        boolean inData = false;
+        for (String raw : sdp.split("\r?\n")) {
+            String line = raw.trim();
+            if (line.startsWith("m=")) {
+                if (inData) break;
+                inData = line.startsWith("m=application") && line.contains("SCTP");
+            } else if (inData && line.startsWith("a=max-message-size:")) {
+                try {
+                    return Long.parseLong(line.substring("a=max-message-size:".length()).trim());
+                } catch (NumberFormatException e) {
+                    return 65536;
+                }
+            }
+        }
+        return 65536;
+    }
+
     /** The first SCTP data channel m-line that is not rejected (RFC 8841 §5.1: one per session), or null. */
     public static Media dataMedia(Remote r) {
         for (Media m : r.media()) if (m.dataChannel() && !m.rejected()) return m;

@@ -72,6 +72,17 @@ public interface WebRtcSession extends AutoCloseable {
         return PeerConnection.answer(config, offerSdp, true, listener, NanoClock.SYSTEM);
     }
 
+    /**
+     * As {@link #answerReceiveOnly(WebRtcConfig, String, Listener)}; with {@code dataChannels} SCTP is
+     * spoken on the offered data m-line and the SFU's channels arrive through
+     * {@link Listener#onDataChannel} (LiveKit opens {@code _reliable}/{@code _lossy} on the subscriber
+     * connection and sends downstream data there when the subscriber is its primary connection).
+     */
+    static WebRtcSession answerReceiveOnly(WebRtcConfig config, String offerSdp, Listener listener, boolean dataChannels)
+            throws WebRtcException {
+        return PeerConnection.answer(config, offerSdp, true, dataChannels, listener, NanoClock.SYSTEM);
+    }
+
     /** Makes an offer (client role, towards an SFU); apply the answer with {@link #applyAnswer}. */
     static WebRtcSession offer(WebRtcConfig config, Listener listener) throws WebRtcException {
         return PeerConnection.offer(config, listener, NanoClock.SYSTEM);

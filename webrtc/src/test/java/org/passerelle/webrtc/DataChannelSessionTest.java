@@ -140,6 +140,34 @@ class DataChannelSessionTest {
         assertEquals(lossy, b.closed.poll(10, TimeUnit.SECONDS), "ABORT reached the peer");
     }
 
+    /** An SFU's subscriber connection: it opens the channels and sends on them; we only receive media. */
+    @Test
+    void receiveOnlyAnswerSpeaksSctpWhenAsked() throws Exception {
+        Recorder sfu = new Recorder(), sub = new Recorder(), plain = new Recorder();
+        WebRtcSession offerer = WebRtcSession.offer(CONFIG, sfu, true);
+        sessions.add(offerer);
+        String offer = offerer.localDescription();
+
+        WebRtcSession quiet = WebRtcSession.answerReceiveOnly(CONFIG, offer, plain);
+        sessions.add(quiet);
+        assertTrue(quiet.localDescription().contains("m=application 0 "), "by default the data m-line is rejected");
+        assertThrows(WebRtcException.class, () -> quiet.createDataChannel("x", true, -1));
+        quiet.close();
+
+        WebRtcSession answerer = WebRtcSession.answerReceiveOnly(CONFIG, offer, sub, true);
+        sessions.add(answerer);
+        assertTrue(answerer.localDescription().contains("a=sctp-port:5000"), answerer.localDescription());
+        offerer.applyAnswer(answerer.localDescription());
+        DataChannel reliable = offerer.createDataChannel("_reliable", true, -1);
+        assertEquals(reliable, sfu.awaitOpened());
+        DataChannel there = sub.awaitOpened();
+        assertEquals("_reliable", there.label());
+        assertTrue(reliable.send(new byte[] {10, 20}, true));
+        Received r = sub.awaitMessage();
+        assertEquals(there, r.channel());
+        assertArrayEquals(new byte[] {10, 20}, r.binary());
+    }
+
     @Test
     void sessionWithoutDataChannelsRefusesThem() throws Exception {
         Recorder a = new Recorder();

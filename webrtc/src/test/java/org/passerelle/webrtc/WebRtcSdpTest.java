@@ -185,6 +185,46 @@ class WebRtcSdpTest {
     }
 
     @Test
+    void answersChromeDataChannelWhenWeSpeakSctp() throws Exception {
+        WebRtcSdp.Remote r = WebRtcSdp.parse(CHROME_OFFER);
+        String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, r.mid(), r.opusPayloadType()), 2, java.util.Set.of(),
+                true, true);
+        List<String> lines = List.of(a.split("\r\n"));
+        // RFC 8841 §5.1: the SCTP m-line is taken and BUNDLEd with sctp-port and max-message-size
+        assertTrue(lines.contains("a=group:BUNDLE 0 2"), a);
+        assertEquals(List.of("m=audio 40000 UDP/TLS/RTP/SAVPF 111", "m=video 0 UDP/TLS/RTP/SAVPF 96",
+                "m=application 40000 UDP/DTLS/SCTP webrtc-datachannel"),
+                lines.stream().filter(l -> l.startsWith("m=")).toList());
+        String data = a.substring(a.indexOf("m=application"));
+        assertTrue(data.contains("a=mid:2\r\n") && data.contains("a=sctp-port:5000\r\n")
+                && data.contains("a=max-message-size:262144\r\n") && data.contains("a=setup:passive\r\n"), data);
+        assertEquals(java.util.Set.of("0", "2"), WebRtcSdp.takenMids(r, java.util.Set.of(), true));
+        assertEquals(java.util.Set.of("0"), WebRtcSdp.takenMids(r, java.util.Set.of(), false));
+    }
+
+    @Test
+    void readsTheDataMLinesMaxMessageSize() {
+        assertEquals(65536, WebRtcSdp.maxMessageSize(CHROME_OFFER.replace("a=max-message-size:262144\r\n", "")));
+        assertEquals(1000, WebRtcSdp.maxMessageSize("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=max-message-size:5\r\n"
+                + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=max-message-size:1000\r\n"));
+    }
+
+    @Test
+    void ourOfferWithDataChannelsBundlesAnSctpMLine() throws Exception {
+        String o = WebRtcSdp.offer(local(WebRtcSdp.Setup.ACTPASS, "0", 111), List.of(), 2, "dc");
+        List<String> lines = List.of(o.split("\r\n"));
+        assertTrue(lines.contains("a=group:BUNDLE 0 dc"), o);
+        assertEquals(List.of("m=audio 40000 UDP/TLS/RTP/SAVPF 111", "m=application 40000 UDP/DTLS/SCTP webrtc-datachannel"),
+                lines.stream().filter(l -> l.startsWith("m=")).toList());
+        WebRtcSdp.Remote r = WebRtcSdp.parse(o);
+        WebRtcSdp.Media data = WebRtcSdp.dataMedia(r);
+        assertEquals("dc", data.mid());
+        assertTrue(data.dataChannel());
+        assertTrue(o.contains("a=sctp-port:5000\r\na=max-message-size:262144\r\n"), o);
+        assertEquals(1, r.candidates().size(), "candidates once, on the BUNDLE tag");
+    }
+
+    @Test
     void answersFirefoxWithItsOpusPayloadType() throws Exception {
         WebRtcSdp.Remote r = WebRtcSdp.parse(FIREFOX_OFFER);
         String a = WebRtcSdp.answer(r, local(WebRtcSdp.Setup.PASSIVE, r.mid(), r.opusPayloadType()));

@@ -42,7 +42,8 @@ public final class DtlsEndpoint {
     private final boolean client;
     private final DtlsSrtpPeer peer;
     private final Sender sender;
-    private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(64);
+    /** Handshake flights, and SCTP packets (data channels) in bursts of up to the peer's cwnd. */
+    private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(256);
     private volatile boolean closed;
     private volatile DTLSTransport transport;
     private volatile ApplicationData applicationData;
@@ -70,7 +71,8 @@ public final class DtlsEndpoint {
     /** A received DTLS datagram (first byte 20-63); copied, so the caller keeps its buffer. */
     public void receive(byte[] buf, int off, int len) {
         if (closed) return;
-        byte[] copy = new byte[len]; // DTLS datagrams are rare: handshake, retransmissions, alerts
+        // DTLS datagrams are rare next to RTP: handshake, alerts, data channels (not the media path)
+        byte[] copy = new byte[len];
         System.arraycopy(buf, off, copy, 0, len);
         inbound.offer(copy); // a full queue drops, as the network would
     }
@@ -97,12 +99,6 @@ public final class DtlsEndpoint {
         synchronized (sendLock) {
             dtls.send(buf, off, len);
         }
-    }
-
-    /** The largest application data record that fits the path, once the handshake is done. */
-    public int applicationSendLimit() throws IOException {
-        DTLSTransport dtls = transport;
-        return dtls == null ? SEND_LIMIT - 100 : dtls.getSendLimit();
     }
 
     /**

@@ -38,6 +38,10 @@ final class ReceiveQueue {
     }
 
     private static final int MAX_GAP_BLOCKS = 64;
+    /** Chunks and complete messages held at once: tiny chunks must not cost more than bytes say. */
+    static final int MAX_HELD = 16384;
+    /** How far above the cumulative TSN a chunk may be (far more than any window we advertise). */
+    private static final long MAX_TSN_AHEAD = 65536;
     private static final int MAX_DUPLICATES = 16;
 
     private final int bufferLimit;
@@ -51,6 +55,7 @@ final class ReceiveQueue {
     private final Map<Integer, StreamIn> streams = new HashMap<>();
     private final List<Long> duplicates = new ArrayList<>();
     private int bufferedBytes;
+    private int readyMessages;
     private long droppedTooBig;
 
     ReceiveQueue(int bufferLimit, int maxMessage, int inboundStreams, Sink sink) {
@@ -83,7 +88,7 @@ final class ReceiveQueue {
             return Result.DUPLICATE;
         }
         // far beyond any window we advertised: not acceptable (RFC 9260 §6.2, "drop and report")
-        if (tsn - cumTsn > 1 << 20) return Result.NO_SPACE;
+        if (tsn - cumTsn > MAX_TSN_AHEAD) return Result.NO_SPACE;
         if (stream >= inboundStreams) {
             // RFC 9260 §6.5: Invalid Stream Identifier; the TSN is acknowledged and the data dropped
             markReceived(tsn);
@@ -92,6 +97,7 @@ final class ReceiveQueue {
         // the next in-sequence chunk may use some slack so that a full buffer can always drain
         int limit = tsn == cumTsn + 1 ? bufferLimit + maxMessage : bufferLimit;
         if (bufferedBytes + len > limit) return Result.NO_SPACE;
+        if (fragments.size() + readyMessages >= MAX_HELD && tsn != cumTsn + 1) return Result.NO_SPACE;
         byte[] data = new byte[len];
         System.arraycopy(b, off, data, 0, len);
         Fragment f = new Fragment(tsn, flags, stream, ssn, ppid, data);
@@ -144,7 +150,7 @@ final class ReceiveQueue {
         } else {
             StreamIn s = streams.computeIfAbsent(first.stream(), k -> new StreamIn());
             if (Tsn.ssnAfter(s.nextSsn, first.ssn())) return message != null; // stale (after FORWARD-TSN)
-            s.ready.put(first.ssn(), new Ready(first.ppid(), message));
+            if (s.ready.put(first.ssn(), new Ready(first.ppid(), message)) == null) readyMessages++;
             if (message != null) bufferedBytes += message.length;
             deliver(first.stream(), s);
         }
@@ -159,6 +165,7 @@ final class ReceiveQueue {
     private void deliver(int stream, StreamIn s) {
         Ready r;
         while ((r = s.ready.remove(s.nextSsn)) != null) {
+            readyMessages--;
             s.nextSsn = (s.nextSsn + 1) & 0xffff;
             if (r.data() != null) {
                 bufferedBytes -= r.data().length;
@@ -192,6 +199,7 @@ final class ReceiveQueue {
                     if (Tsn.ssnAfter(next, e.getKey())) {
                         if (e.getValue().data() != null) bufferedBytes -= e.getValue().data().length;
                         it.remove();
+                        readyMessages--;
                     }
                 }
                 s.nextSsn = next;

@@ -244,10 +244,14 @@ public final class SctpAssociation {
         }
         if (!terminated && t2 <= now) {
             if (++t2Count > config.maxRetransmissions()) {
-                terminate("no SHUTDOWN ACK");
+                terminate(state == State.SHUTDOWN_ACK_SENT ? "no SHUTDOWN COMPLETE" : "no SHUTDOWN ACK");
+            } else if (state == State.SHUTDOWN_ACK_SENT) {
+                // §9.2: T2-shutdown resends our SHUTDOWN ACK until SHUTDOWN COMPLETE arrives
+                control.add(new byte[] {(byte) ChunkType.SHUTDOWN_ACK, 0, 0, 4});
+                t2 = now + rto;
             } else {
                 t2 = NEVER;
-                state = State.SHUTDOWN_PENDING; // resent by flush
+                state = State.SHUTDOWN_PENDING; // SHUTDOWN resent by flush
             }
         }
         exit(now);
@@ -310,6 +314,8 @@ public final class SctpAssociation {
             while (p + 4 <= end && !terminated) {
                 int type = u8(b, p), flags = u8(b, p + 1), clen = u16(b, p + 2);
                 if (clen < 4 || p + clen > end) { badPackets++; break; }
+                // §5.1 E: DATA or SACK under our tag means the peer has our COOKIE ECHO: its COOKIE ACK was lost or is late
+                if (state == State.COOKIE_ECHOED && (type == ChunkType.DATA || type == ChunkType.SACK)) establish();
                 switch (type) {
                     case ChunkType.DATA -> { handleData(b, p, clen, flags); data = true; }
                     case ChunkType.INIT_ACK -> handleInitAck(b, p, clen, now);

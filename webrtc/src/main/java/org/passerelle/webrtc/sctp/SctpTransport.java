@@ -37,6 +37,20 @@ public final class SctpTransport {
         void onChannelClosed(DataChannel channel);
     }
 
+    /** Runs timer work later (a scheduled executor in production, a fake clock's queue in tests). */
+    @FunctionalInterface
+    public interface Scheduler {
+        /** Runs {@code task} after {@code delayNanos}; the result cancels it. */
+        Runnable schedule(Runnable task, long delayNanos);
+
+        static Scheduler of(ScheduledExecutorService executor) {
+            return (task, delay) -> {
+                ScheduledFuture<?> f = executor.schedule(task, delay, TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            };
+        }
+    }
+
     /** Sends one SCTP packet as a DTLS record. */
     @FunctionalInterface
     public interface PacketSender {
@@ -48,7 +62,7 @@ public final class SctpTransport {
     private final PacketSender sender;
     private final Events events;
     private final NanoClock clock;
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
     private final String mdc;
     private final Map<Integer, SctpDataChannel> channels = new HashMap<>();
     private final List<SctpDataChannel> waiting = new ArrayList<>();
@@ -56,12 +70,14 @@ public final class SctpTransport {
     private boolean draining;
     private boolean started, dtlsClient, closed;
     private long initAt = Long.MAX_VALUE;
-    private ScheduledFuture<?> timerTask;
+    private Runnable timerTask;
     private long timerAt = Long.MAX_VALUE;
     private long sendFailures;
+    /** The peer's a=max-message-size (RFC 8841 §6.1); 0: none. */
+    private volatile long peerMaxMessage;
 
     public SctpTransport(SctpAssociation.Config config, PacketSender sender, Events events, NanoClock clock,
-                         ScheduledExecutorService timer, Random random, String mdc) {
+                         Scheduler timer, Random random, String mdc) {
         this.sender = sender;
         this.events = events;
         this.clock = clock;
@@ -97,6 +113,11 @@ public final class SctpTransport {
 
     /** A channel of ours: CONNECTING until the association is up, then DCEP OPEN is sent and it is OPEN. */
     public DataChannel createChannel(String label, boolean ordered, int maxRetransmits) {
+        // RFC 8832 §5.1: the label length is a 16-bit field; retransmissions are capped like browsers do
+        if (label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 65535) {
+            throw new IllegalArgumentException("a data channel label is at most 65535 bytes");
+        }
+        maxRetransmits = maxRetransmits < 0 ? -1 : Math.min(maxRetransmits, 65535);
         SctpDataChannel ch = new SctpDataChannel(this, -1, label, "", ordered, maxRetransmits, false);
         synchronized (lock) {
             if (closed) {
@@ -109,6 +130,11 @@ public final class SctpTransport {
         }
         drain();
         return ch;
+    }
+
+    /** The remote description's a=max-message-size (RFC 8841 §6.1): bigger messages are refused; 0 = no limit. */
+    public void peerMaxMessageSize(long bytes) {
+        peerMaxMessage = bytes;
     }
 
     public SctpAssociation.State state() {
@@ -134,6 +160,8 @@ public final class SctpTransport {
     boolean send(SctpDataChannel ch, byte[] message, boolean binary) {
         synchronized (lock) {
             if (ch.state() != DataChannel.State.OPEN || closed) return false;
+            long max = peerMaxMessage;
+            if (max > 0 && message.length > max) return false;
             byte[] payload = message.length == 0 ? new byte[1] : message;
             long now = clock.nanoTime();
             boolean ok = association.send(ch.streamId(), DataChannelProtocol.ppid(message, binary), payload,
@@ -265,16 +293,16 @@ public final class SctpTransport {
         for (SctpDataChannel ch : List.copyOf(channels.values())) closed(ch);
         for (SctpDataChannel ch : List.copyOf(waiting)) closed(ch);
         waiting.clear();
-        if (timerTask != null) timerTask.cancel(false);
+        if (timerTask != null) timerTask.run();
     }
 
     private void reschedule(long now) {
         if (closed) return;
         long next = Math.min(association.nextTimeoutNanos(), initAt);
         if (next == Long.MAX_VALUE || next >= timerAt) return;
-        if (timerTask != null) timerTask.cancel(false);
+        if (timerTask != null) timerTask.run();
         timerAt = next;
-        timerTask = timer.schedule(this::onTimer, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+        timerTask = timer.schedule(this::onTimer, Math.max(0, next - now));
     }
 
     private void onTimer() {
@@ -326,6 +354,18 @@ public final class SctpTransport {
         }
     }
 
+    /** Logs with the session's MDC "call" (application threads call in too). */
+    private void log(String format, Object arg) {
+        String previous = MDC.get("call");
+        MDC.put("call", mdc);
+        try {
+            LOG.info(format, arg);
+        } finally {
+            if (previous == null) MDC.remove("call");
+            else MDC.put("call", previous);
+        }
+    }
+
     /** The association's output, under the lock. */
     private final class Output implements SctpAssociation.Output {
         @Override
@@ -339,7 +379,7 @@ public final class SctpTransport {
 
         @Override
         public void onEstablished() {
-            LOG.info("SCTP association established: {} outbound streams", association.outboundStreams());
+            log("SCTP association established: {} outbound streams", association.outboundStreams());
             initAt = Long.MAX_VALUE;
             openWaiting();
         }
@@ -361,7 +401,7 @@ public final class SctpTransport {
 
         @Override
         public void onClosed(String reason) {
-            LOG.info("SCTP association ended: {}", reason);
+            log("SCTP association ended: {}", reason);
             closeAll();
         }
     }

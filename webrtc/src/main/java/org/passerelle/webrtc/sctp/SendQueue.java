@@ -1,6 +1,8 @@
 package org.passerelle.webrtc.sctp;
 
 import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,6 +41,10 @@ final class SendQueue {
     private final int bufferLimit;
     /** Chunks from cumAck + 1 on, in TSN order. */
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    /** Chunks never sent, in TSN order. */
+    private final ArrayDeque<Chunk> unsent = new ArrayDeque<>();
+    /** Chunks marked for retransmission, lowest TSN first (stale entries are skipped). */
+    private final PriorityQueue<Chunk> retransmits = new PriorityQueue<>(Comparator.comparingLong(c -> c.tsn));
     private final Map<Integer, Integer> nextSsn = new HashMap<>();
     private long nextTsn;
     private long cumAck;
@@ -83,9 +89,13 @@ final class SendQueue {
 
     boolean hasInFlight() { return flight > 0; }
 
+    /** Chunks queued at most, whatever their size. */
+    static final int MAX_CHUNKS = 16384;
+
     /** Queues one message; false when it does not fit the buffer. */
     boolean add(int stream, int ppid, byte[] data, boolean ordered, int maxRetransmits) {
         if (buffered + data.length > bufferLimit) return false;
+        if (chunks.size() + data.length / payloadMax + 1 > MAX_CHUNKS) return false;
         int ssn = 0;
         if (ordered) {
             ssn = nextSsn.getOrDefault(stream, 0);
@@ -98,7 +108,9 @@ final class SendQueue {
             int len = Math.min(payloadMax, data.length - off);
             int flags = (ordered ? 0 : ChunkType.FLAG_UNORDERED) | (i == 0 ? ChunkType.FLAG_BEGIN : 0)
                     | (i == n - 1 ? ChunkType.FLAG_END : 0);
-            chunks.add(new Chunk(nextTsn++, stream, ssn, ppid, flags, data, off, len, id, maxRetransmits));
+            Chunk c = new Chunk(nextTsn++, stream, ssn, ppid, flags, data, off, len, id, maxRetransmits);
+            chunks.add(c);
+            unsent.add(c);
         }
         buffered += data.length;
         return true;
@@ -114,21 +126,26 @@ final class SendQueue {
      * ({@code first}: the first chunk of a flush may exceed cwnd, one packet at a time). Null: none.
      */
     Chunk next(boolean first) {
-        for (Chunk c : chunks) {
-            if (c.abandoned || c.acked || c.inFlight) continue;
-            if (!c.retransmit && c.sends > 0) continue;
-            if (!first) {
-                if (flight + c.len > cwnd) return null;
-                if (c.len > peerRwnd && flight > 0) return null;
-            } else if (flight > 0 && c.len > peerRwnd && !c.retransmit) {
-                return null; // zero window: probe only when nothing is in flight (§6.1 rule A)
-            }
-            return c;
+        Chunk c;
+        while ((c = retransmits.peek()) != null && (c.abandoned || c.acked || c.inFlight || !c.retransmit)) {
+            retransmits.poll();
         }
-        return null;
+        if (c == null) {
+            while ((c = unsent.peek()) != null && (c.abandoned || c.acked)) unsent.poll();
+        }
+        if (c == null) return null;
+        if (!first) {
+            if (flight + c.len > cwnd) return null;
+            if (c.len > peerRwnd && flight > 0) return null;
+        } else if (flight > 0 && c.len > peerRwnd && !c.retransmit) {
+            return null; // zero window: probe only when nothing is in flight (§6.1 rule A)
+        }
+        return c;
     }
 
     void sent(Chunk c, long now) {
+        if (retransmits.peek() == c) retransmits.poll();
+        else if (unsent.peek() == c) unsent.poll();
         c.sends++;
         c.sentAt = now;
         c.inFlight = true;
@@ -142,12 +159,15 @@ final class SendQueue {
     SackResult onSack(long wireCum, long rwnd, int[] gapStarts, int[] gapEnds, long now) {
         long cum = Tsn.unwrap(wireCum, cumAck);
         if (cum < cumAck) return new SackResult(false, -1, false); // out of date (§6.2.1 D i)
+        if (cum >= nextTsn) return new SackResult(false, -1, false); // acknowledges what we never sent: ignored
         long rtt = -1;
         long acked = 0;
         boolean advanced = cum > cumAck;
         while (!chunks.isEmpty() && chunks.peekFirst().tsn <= cum) {
             Chunk c = chunks.pollFirst();
-            if (c.inFlight && !c.acked) {
+            boolean wasAcked = c.acked;
+            c.acked = true;
+            if (c.inFlight && !wasAcked) {
                 flight -= c.len;
                 acked += c.len;
                 // Karn: only chunks sent once give RTT samples (§6.3.1 C5)
@@ -181,7 +201,7 @@ final class SendQueue {
             if (++c.misses == 3) {
                 c.inFlight = false;
                 flight -= c.len;
-                if (!abandonIfSpent(c)) c.retransmit = true;
+                if (!abandonIfSpent(c)) markRetransmit(c);
                 fast = true;
             }
         }
@@ -218,10 +238,15 @@ final class SendQueue {
         for (Chunk c : chunks) {
             if (!c.inFlight) continue;
             c.inFlight = false;
-            if (!abandonIfSpent(c)) c.retransmit = true;
+            if (!abandonIfSpent(c)) markRetransmit(c);
         }
         flight = 0;
         advanceAckPoint();
+    }
+
+    private void markRetransmit(Chunk c) {
+        c.retransmit = true;
+        retransmits.add(c);
     }
 
     /** RFC 3758 §3.5 A: a chunk that used its retransmissions is abandoned with its whole message. */

@@ -59,6 +59,29 @@ class SctpAssociationTest {
     }
 
     @Test
+    void lostCookieAckIsImpliedByThePeersData() {
+        SctpLink link = new SctpLink(16, CONFIG);
+        link.b.drop = p -> p.length > 12 && p[12] == ChunkType.COOKIE_ACK;
+        link.a.assoc.connect(link.now);
+        assertTrue(link.runUntil(() -> link.b.assoc.isEstablished(), SECOND));
+        assertEquals(SctpAssociation.State.COOKIE_ECHOED, link.a.assoc.state());
+        assertTrue(link.b.assoc.send(0, 51, new byte[] {5}, true, -1, link.now));
+        assertTrue(link.runUntil(() -> link.a.messages.size() == 1, 10_000_000L), "at once, no retransmission");
+        assertTrue(link.a.assoc.isEstablished());
+    }
+
+    @Test
+    void manyTinyChunksAreBoundedByCountNotOnlyBytes() {
+        SctpLink link = new SctpLink(17, CONFIG);
+        assertTrue(link.connect());
+        int accepted = 0;
+        while (accepted < 100_000 && link.a.assoc.send(0, 53, new byte[] {1}, true, -1, link.now)) accepted++;
+        assertEquals(SendQueue.MAX_CHUNKS, accepted, "one byte each: far below the byte limit");
+        assertTrue(link.runUntil(() -> link.b.messages.size() == SendQueue.MAX_CHUNKS, 60 * SECOND),
+                "delivered " + link.b.messages.size());
+    }
+
+    @Test
     void orderedReliableDeliveryUnderLossAndReordering() {
         SctpLink link = new SctpLink(4, CONFIG);
         assertTrue(link.connect());
@@ -261,6 +284,33 @@ class SctpAssociationTest {
         assertTrue(link.a.assoc.send(0, 51, new byte[] {1}, true, -1, link.now));
         assertTrue(link.runUntil(() -> link.a.closedReason != null, 600 * SECOND));
         assertNotNull(link.a.closedReason);
+    }
+
+    @Test
+    void malformedPacketsWithValidChecksumsNeverThrow() {
+        SctpLink link = new SctpLink(18, CONFIG);
+        assertTrue(link.connect());
+        java.util.List<byte[]> seen = new java.util.ArrayList<>();
+        link.a.drop = p -> { seen.add(p); return false; };
+        link.b.drop = p -> { seen.add(p); return false; };
+        assertTrue(link.a.assoc.send(3, 51, bytes(3000, 1), true, -1, link.now));
+        link.a.assoc.resetStreams(new int[] {3}, link.now);
+        assertTrue(link.b.assoc.send(2, 53, bytes(10, 2), false, 0, link.now));
+        link.settle(2 * SECOND);
+        assertTrue(seen.size() > 5);
+        Random r = new Random(99);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] p = seen.get(r.nextInt(seen.size())).clone();
+            int len = SctpPacket.HEADER + 4 + r.nextInt(Math.max(1, p.length - SctpPacket.HEADER - 3));
+            p = java.util.Arrays.copyOf(p, len);
+            for (int k = r.nextInt(4); k >= 0; k--) p[SctpPacket.HEADER + r.nextInt(len - SctpPacket.HEADER)] = (byte) r.nextInt();
+            SctpPacket.seal(p, 0, p.length);
+            SctpAssociation target = r.nextBoolean() ? link.a.assoc : link.b.assoc;
+            target.feed(p, 0, p.length, link.now); // must not throw
+        }
+        // whatever survived, the associations still answer the API and time
+        link.a.assoc.onTimer(link.now + SECOND);
+        link.b.assoc.onTimer(link.now + SECOND);
     }
 
     @Test
