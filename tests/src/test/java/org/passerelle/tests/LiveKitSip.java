@@ -6,7 +6,6 @@ import io.livekit.server.CreateSipDispatchRuleOptions;
 import io.livekit.server.CreateSipInboundTrunkOptions;
 import io.livekit.server.SipDispatchRule;
 import io.livekit.server.SipDispatchRuleDirect;
-import io.livekit.server.SipDispatchRuleIndividual;
 import io.livekit.server.SipServiceClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -165,17 +164,11 @@ public final class LiveKitSip implements AutoCloseable {
      * Makes {@code sip:<number>@127.0.0.1:<sipPort>} land in {@code room}: an inbound trunk for that
      * number (callers from {@value #CALLER_ADDRESSES}, no digest auth) and a "direct" dispatch rule
      * on that trunk, created through the server's SIP API. Every caller joins the same room.
+     * LiveKit SIP keeps a call ringing (180) until someone else in the room publishes a track
+     * (3 min ringing timeout in v1.8.0): have a client or another caller in the room first.
      */
     public Route routeToRoom(String number, String room) {
         return route(number, room, new SipDispatchRuleDirect(room, null));
-    }
-
-    /**
-     * Like {@link #routeToRoom}, with an "individual" rule: each call gets its own room, named
-     * {@code roomPrefix} + "_" + the caller's number + "_" + a random suffix (LiveKit's naming).
-     */
-    public Route routeIndividually(String number, String roomPrefix) {
-        return route(number, roomPrefix, new SipDispatchRuleIndividual(roomPrefix, null));
     }
 
     private Route route(String number, String room, SipDispatchRule rule) {

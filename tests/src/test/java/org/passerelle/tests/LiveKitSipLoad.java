@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *     -Dpasserelle.repo=$PWD org.passerelle.tests.LiveKitSipLoad --calls 20,50 --seconds 30
  * </pre>
  * Options: {@code --calls N[,N...]} (≤ 500 each), {@code --seconds T} (hold measured, ≤ 600),
- * {@code --room-size S} (calls per room, default 10), {@code --rate R} (calls/s, default 10).
+ * {@code --room-size S} (calls per room, ≥ 2, default 10), {@code --rate R} (calls/s, default 10).
+ * LiveKit SIP keeps a call ringing until someone else in its room publishes a track, so a room
+ * needs two callers; the first caller of each room is answered when the second one joins.
  * Writes {@code tests/target/lksip-load/<time>/report.json}; the run directory keeps every log.
  */
 public final class LiveKitSipLoad {
@@ -64,27 +66,31 @@ public final class LiveKitSipLoad {
         int seconds = Integer.parseInt(o.getOrDefault("seconds", "30"));
         int roomSize = Integer.parseInt(o.getOrDefault("room-size", "10"));
         int rate = Integer.parseInt(o.getOrDefault("rate", "10"));
-        if (Arrays.stream(calls).anyMatch(n -> n < 1 || n > 500) || seconds < 5 || seconds > 600 || roomSize < 1 || rate < 1 || rate > 100) {
-            throw new IllegalArgumentException("bounds: 1 ≤ calls ≤ 500, 5 ≤ seconds ≤ 600, room-size ≥ 1, 1 ≤ rate ≤ 100");
+        if (Arrays.stream(calls).anyMatch(n -> n < 2 || n > 500) || seconds < 5 || seconds > 600 || roomSize < 2 || rate < 1 || rate > 100) {
+            // Room size ≥ 2: LiveKit SIP does not answer a caller alone in its room.
+            throw new IllegalArgumentException("bounds: 2 ≤ calls ≤ 500, 5 ≤ seconds ≤ 600, room-size ≥ 2, 1 ≤ rate ≤ 100");
         }
         RequiredTool.SIPP.require();
         LiveKitSip.binary();
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         Path work = Files.createDirectories(TestDirs.repoRoot().resolve("tests/target/lksip-load").resolve(stamp));
-        int ports = 2 * Arrays.stream(calls).sum() + 100;
         ObjectNode report = JSON.createObjectNode();
         report.put("what", "LiveKit SIP " + LiveKitSip.VERSION + " alone (not the same-run comparison)");
         report.put("livekitServer", LiveKitServer.VERSION);
         report.put("cpus", Runtime.getRuntime().availableProcessors());
         report.put("command", String.join(" ", args));
+        report.put("roomSize", roomSize);
         ArrayNode runs = report.putArray("runs");
-        try (LiveKitServer server = LiveKitServer.start(work);
-             LiveKitSip sip = LiveKitSip.start(server, work, ports)) {
+        try (LiveKitServer server = LiveKitServer.start(work)) {
             LiveKitSipLoad load = new LiveKitSipLoad(work, seconds, roomSize, rate);
             for (int n : calls) {
-                ObjectNode run = load.run(server, sip, n);
-                runs.add(run);
-                print(run);
+                // A fresh livekit-sip per run: its idle RSS is the baseline (Go keeps freed memory
+                // a while) and no RTP port of the run before is still draining.
+                try (LiveKitSip sip = LiveKitSip.start(server, work, 2 * n + 100)) {
+                    ObjectNode run = load.run(server, sip, n);
+                    runs.add(run);
+                    print(run);
+                }
                 Files.writeString(work.resolve("report.json"), JSON.writeValueAsString(report));
             }
         }
@@ -135,6 +141,12 @@ public final class LiveKitSipLoad {
             boolean allUp = count(sip.log(), logMark, ACCEPTED) >= n;
             double setupSeconds = (System.nanoTime() - started) / 1e9;
             int accepted = count(sip.log(), logMark, ACCEPTED);
+            if (accepted == 0) {
+                // LiveKit SIP rings until another participant of the room publishes a track: a
+                // caller alone in a room (room size 1) is never answered.
+                throw new IllegalStateException(n + " calls placed, none answered (rooms of " + roomSize
+                        + "; LiveKit SIP answers only once someone else in the room publishes): see " + sip.log());
+            }
             Await.pause(Duration.ofSeconds(2));
 
             double sip0 = cpuSeconds(sip.pid()), lk0 = cpuSeconds(server.pid()), sipp0 = cpuSeconds(sipp.pid());
