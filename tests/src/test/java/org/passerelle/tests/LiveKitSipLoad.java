@@ -180,6 +180,8 @@ public final class LiveKitSipLoad {
             run.put("sippFailed", sippCounts[1]);
             run.put("callsEndedDuringWindow", closedDuring);
             callStatistics(sip.log(), logMark, run);
+            // Each call lasts about its hold (SIPp pauses -d after the ACK): 50 frames a second.
+            run.put("framesDuePerCall", holdSeconds * 50);
             double callMinutes = accepted * window / 60.0;
             run.put("livekitSipCpuSeconds", round(sip1 - sip0, 2));
             run.put("livekitSipCpuSecondsPerCallMinute", round((sip1 - sip0) / callMinutes, 4));
