@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -25,28 +23,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(150)
 class LiveKitSipPeerTest {
-    private static LiveKitServer server;
-    private static LiveKitSip sip;
-
-    @BeforeAll
-    static void start() throws IOException {
+    @Test
+    void aPhoneCallingLiveKitSipAndALiveKitClientHearEachOther(TestInfo info) throws Exception {
         assumeTrue(LiveKitSip.isBuilt(), "livekit-sip " + LiveKitSip.VERSION + " not built ("
                 + LiveKitSip.binaryPath() + "): run tests/setup.sh livekit_sip");
         RequiredTool.BARESIP.require();
-        Path work = Files.createDirectories(TestDirs.root().resolve(LiveKitSipPeerTest.class.getSimpleName()));
-        server = LiveKitServer.start(work);
-        sip = LiveKitSip.start(server, work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sip != null) sip.close();
-        if (server != null) server.close();
-    }
-
-    @Test
-    void aPhoneCallingLiveKitSipAndALiveKitClientHearEachOther(TestInfo info) throws Exception {
         Path dir = TestDirs.forTest(info);
+        try (LiveKitServer server = LiveKitServer.start(dir);
+             LiveKitSip sip = LiveKitSip.start(server, dir)) {
+            aPhoneAndAClientHearEachOtherThrough(server, sip, dir);
+        }
+    }
+
+    private static void aPhoneAndAClientHearEachOtherThrough(LiveKitServer server, LiveKitSip sip, Path dir) throws Exception {
         LiveKitSip.Route route = sip.routeToRoom("+33100000001", "peer");
         try (LiveKitClient web = LiveKitClient.builder("web-user", dir).server(server, "peer")
                 .tone(440).probe(440, 1000).lifetime(Duration.ofSeconds(90)).start()) {
