@@ -108,6 +108,40 @@ ensure_livekit() {
     say "livekit-server $LIVEKIT_VERSION: built in $((SECONDS - start)) s: $LIVEKIT_BIN"
 }
 
+# LiveKit SIP (the comparison peer of the benchmarks), built from its Go module like the server.
+# v1.8.0: served by the Go module proxy here (the proxy refuses the module's version list, 403,
+# but serves v1.8.0, v1.7.0 and v1.0.0 by exact version). Unlike livekit-server it needs cgo:
+# libopus/libopusfile (Opus) and libsoxr (resampling) through pkg-config, and a C compiler.
+LIVEKIT_SIP_VERSION="${LIVEKIT_SIP_VERSION:-v1.8.0}"
+LIVEKIT_SIP_BIN="$LIVEKIT_CACHE/livekit-sip-$LIVEKIT_SIP_VERSION"
+
+ensure_livekit_sip() {
+    if [[ -x "$LIVEKIT_SIP_BIN" ]]; then
+        say "livekit-sip $LIVEKIT_SIP_VERSION: $LIVEKIT_SIP_BIN"
+        return
+    fi
+    ensure_debs gcc libc6-dev pkg-config libopus-dev libopusfile-dev libsoxr-dev
+    command -v go >/dev/null 2>&1 || die "go not found: livekit-sip is built from its Go module (go >= 1.26)"
+    say "livekit-sip $LIVEKIT_SIP_VERSION: not built yet; downloading its Go module ($(go version))"
+    local json dir start
+    start=$SECONDS
+    json="$(go mod download -json "github.com/livekit/sip@$LIVEKIT_SIP_VERSION")" \
+        || die "go mod download github.com/livekit/sip@$LIVEKIT_SIP_VERSION failed: $json"
+    dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+    [[ -n "$dir" && -d "$dir" ]] || die "no module directory in: $json"
+    say "livekit-sip $LIVEKIT_SIP_VERSION: building in $dir (one time; a few minutes on 2 cores)"
+    mkdir -p "$LIVEKIT_CACHE"
+    (while sleep 30; do say "livekit-sip $LIVEKIT_SIP_VERSION: still building ($((SECONDS - start)) s)"; done) &
+    local heartbeat=$! status=0
+    (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=1 \
+        go build -trimpath -o "$LIVEKIT_SIP_BIN.tmp" ./cmd/livekit-sip) || status=$?
+    kill "$heartbeat" 2>/dev/null || true
+    wait "$heartbeat" 2>/dev/null || true
+    [[ $status -eq 0 ]] || die "building livekit-sip $LIVEKIT_SIP_VERSION failed (go build exit $status)"
+    mv "$LIVEKIT_SIP_BIN.tmp" "$LIVEKIT_SIP_BIN"
+    say "livekit-sip $LIVEKIT_SIP_VERSION: built in $((SECONDS - start)) s: $LIVEKIT_SIP_BIN"
+}
+
 # LiveKit keeps SIP trunks and dispatch rules only in Redis: without it every SIP API call
 # answers "sip not connected (redis required)". The tests start a private redis-server.
 ensure_redis() {
@@ -144,6 +178,7 @@ main() {
     ensure_browser
     ensure_redis
     ensure_livekit
+    ensure_livekit_sip
     ensure_livekit_client
     say "done"
 }

@@ -208,6 +208,16 @@ public final class LiveKitServer implements AutoCloseable {
         return RoomServiceClient.Companion.createClient(httpUrl(), API_KEY, API_SECRET);
     }
 
+    /** The private Redis this server uses (host:port): LiveKit SIP must use the same one (psrpc). */
+    public String redisAddress() {
+        return "127.0.0.1:" + redisPort;
+    }
+
+    /** The running server's process id, for CPU and memory sampling from /proc. */
+    public synchronized long pid() {
+        return server.pid();
+    }
+
     public int rtcUdpPort() {
         return rtcUdpPort;
     }
