@@ -79,6 +79,52 @@ LIVEKIT_VERSION="${LIVEKIT_VERSION:-v1.13.5}"
 LIVEKIT_CACHE="${PASSERELLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/passerelle}"
 LIVEKIT_BIN="$LIVEKIT_CACHE/livekit-server-$LIVEKIT_VERSION"
 
+# Firefox ESR and geckodriver, so the room page is tested in Firefox's WebRTC stack too.
+# geckodriver is not packaged by Debian and GitHub release downloads are out of reach: it is built
+# from its crate on crates.io (cargo install --locked, the versions its Cargo.lock pins) into the
+# same cache as livekit-server. 0.37.1 needs a recent Rust (its dependencies use edition 2021
+# features newer than Debian 12's rustc 1.63, whose cargo also lacks the sparse crates.io index):
+# a rustup cargo (~/.cargo/bin) is used when there is one.
+GECKODRIVER_VERSION="${GECKODRIVER_VERSION:-0.37.1}"
+GECKODRIVER_ROOT="$LIVEKIT_CACHE/geckodriver-$GECKODRIVER_VERSION"
+GECKODRIVER_BIN="$GECKODRIVER_ROOT/bin/geckodriver"
+
+find_cargo() {
+    if command -v cargo >/dev/null 2>&1; then
+        command -v cargo
+    elif [[ -x "$HOME/.cargo/bin/cargo" ]]; then
+        printf '%s\n' "$HOME/.cargo/bin/cargo"
+    fi
+}
+
+ensure_firefox() {
+    # firefox-esr: headless Firefox with fake media (media.navigator.streams.fake) for the room page
+    ensure_debs firefox-esr
+    ensure_command firefox-esr
+    if [[ -x "$GECKODRIVER_BIN" ]]; then
+        say "geckodriver $GECKODRIVER_VERSION: $GECKODRIVER_BIN"
+        return
+    fi
+    local cargo
+    cargo="$(find_cargo)"
+    if [[ -z "$cargo" ]]; then
+        ensure_debs cargo
+        cargo="$(find_cargo)"
+    fi
+    [[ -n "$cargo" ]] || die "cargo not found: geckodriver is built from its crate (install Rust with rustup)"
+    say "geckodriver $GECKODRIVER_VERSION: not built yet; cargo install with $("$cargo" --version)"
+    local start=$SECONDS status=0
+    mkdir -p "$LIVEKIT_CACHE"
+    # cargo prints its own progress (Downloading / Compiling lines); --locked keeps the crate's
+    # Cargo.lock, so the build is the same every time. The target dir is temporary.
+    "$cargo" install --locked geckodriver --version "$GECKODRIVER_VERSION" \
+        --root "$GECKODRIVER_ROOT" --target-dir "$GECKODRIVER_ROOT.build" || status=$?
+    rm -rf "$GECKODRIVER_ROOT.build"
+    [[ $status -eq 0 && -x "$GECKODRIVER_BIN" ]] \
+        || die "building geckodriver $GECKODRIVER_VERSION failed (cargo exit $status; needs a recent Rust: rustup)"
+    say "geckodriver $GECKODRIVER_VERSION: built in $((SECONDS - start)) s: $GECKODRIVER_BIN"
+}
+
 ensure_livekit() {
     if [[ -x "$LIVEKIT_BIN" ]]; then
         say "livekit-server $LIVEKIT_VERSION: $LIVEKIT_BIN"
@@ -142,6 +188,7 @@ main() {
     say "checking test peers"
     ensure_sip_peers
     ensure_browser
+    ensure_firefox
     ensure_redis
     ensure_livekit
     ensure_livekit_client

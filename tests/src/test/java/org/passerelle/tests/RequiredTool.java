@@ -11,10 +11,19 @@ public enum RequiredTool {
     BARESIP("baresip", "baresip"),
     CHROMIUM("chromium", "chromium"),
     CHROMEDRIVER("chromedriver", "chromium-driver"),
+    FIREFOX("firefox-esr", "firefox-esr"),
+    /**
+     * Not packaged by Debian: tests/setup.sh builds it from its crate into the cache
+     * ({@code <cache>/geckodriver-<version>/bin}); one on the PATH is used first.
+     */
+    GECKODRIVER("geckodriver", null),
     NODE("node", "nodejs"),
     REDIS_SERVER("redis-server", "redis-server"),
     SIPP("sipp", "sip-tester"),
     SOX("sox", "sox");
+
+    /** The geckodriver version tests/setup.sh builds (GECKODRIVER_VERSION there). */
+    static final String GECKODRIVER_VERSION = "0.37.1";
 
     private final String command;
     private final String debianPackage;
@@ -33,6 +42,19 @@ public enum RequiredTool {
                 return candidate.toAbsolutePath();
             }
         }
+        if (this == GECKODRIVER) {
+            Path built = geckodriverBuild();
+            if (Files.isExecutable(built)) {
+                return built;
+            }
+            return fail("'geckodriver' " + GECKODRIVER_VERSION + " is not built (" + built
+                    + ", nor on the PATH): run tests/setup.sh firefox");
+        }
         return fail("'" + command + "' (Debian package " + debianPackage + ") is not installed: run tests/setup.sh");
+    }
+
+    /** Where tests/setup.sh installs geckodriver ({@code cargo install --root}). */
+    static Path geckodriverBuild() {
+        return LiveKitServer.cacheDir().resolve("geckodriver-" + GECKODRIVER_VERSION).resolve("bin").resolve("geckodriver");
     }
 }
