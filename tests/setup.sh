@@ -98,9 +98,11 @@ find_cargo() {
 }
 
 ensure_firefox() {
-    # firefox-esr: headless Firefox with fake media (media.navigator.streams.fake) for the room page
-    ensure_debs firefox-esr
+    # firefox-esr: headless Firefox with fake media (media.navigator.streams.fake) for the room page;
+    # pulseaudio: a private null sink per Firefox, its sound card (no device: no AudioContext runs)
+    ensure_debs firefox-esr pulseaudio
     ensure_command firefox-esr
+    ensure_command pulseaudio
     if [[ -x "$GECKODRIVER_BIN" ]]; then
         say "geckodriver $GECKODRIVER_VERSION: $GECKODRIVER_BIN"
         return

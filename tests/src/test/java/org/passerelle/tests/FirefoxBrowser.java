@@ -34,7 +34,7 @@ import org.openqa.selenium.remote.RemoteWebDriver;
  *
  * <p>The microphone is Firefox's fake one ({@link #prefs(int)}): a steady sine whose frequency is
  * the pref {@code media.navigator.audio.fake_frequency} (Firefox's default, without the pref: 1000
- * Hz). Console messages reach Firefox's stdout ({@code devtools.console.stdout.content}), which
+ * Hz). Its sound card is a {@link PulseNullSink}. Console messages reach Firefox's stdout ({@code devtools.console.stdout.content}), which
  * geckodriver writes to {@code geckodriver.log}; {@link #drainConsole()} picks them out.
  */
 public final class FirefoxBrowser implements AutoCloseable {
@@ -50,13 +50,15 @@ public final class FirefoxBrowser implements AutoCloseable {
     }
 
     private final Process geckodriver;
+    private final PulseNullSink sound;
     private final RemoteWebDriver driver;
     private final Path log;
     private final Path profileRoot;
     private long consumed;
 
-    private FirefoxBrowser(Process geckodriver, RemoteWebDriver driver, Path log, Path profileRoot) {
+    private FirefoxBrowser(Process geckodriver, PulseNullSink sound, RemoteWebDriver driver, Path log, Path profileRoot) {
         this.geckodriver = geckodriver;
+        this.sound = sound;
         this.driver = driver;
         this.log = log;
         this.profileRoot = profileRoot;
@@ -91,18 +93,28 @@ public final class FirefoxBrowser implements AutoCloseable {
 
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        // Firefox inherits geckodriver's environment: no display, no session bus, no sound server.
+        // Firefox inherits geckodriver's environment: no display, no session bus; its sound card is
+        // a private PulseAudio null sink (below), so AudioContexts run in real time.
         pb.environment().put("MOZ_HEADLESS", "1");
         pb.environment().remove("DISPLAY");
-        Process process = pb.start();
+        PulseNullSink sound = PulseNullSink.start(profileRoot.resolve("pulse"), dir.resolve("pulseaudio.log"));
+        pb.environment().put("PULSE_SERVER", sound.serverAddress());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            sound.close();
+            throw e;
+        }
         try {
             awaitReady(process, port, log);
             RemoteWebDriver driver = new RemoteWebDriver(URI.create("http://127.0.0.1:" + port).toURL(), capabilities);
-            FirefoxBrowser started = new FirefoxBrowser(process, driver, log, profileRoot);
+            FirefoxBrowser started = new FirefoxBrowser(process, sound, driver, log, profileRoot);
             LIVE.add(started);
             return started;
         } catch (RuntimeException | Error | IOException e) {
             stop(process);
+            sound.close();
             Browser.deleteTree(profileRoot);
             if (e instanceof SessionNotCreatedException || e instanceof WebDriverException) {
                 return fail("firefox '" + name + "' did not start (geckodriver log " + log + "): " + e.getMessage()
@@ -131,7 +143,6 @@ public final class FirefoxBrowser implements AutoCloseable {
         // remote audio plays and AudioContexts run without a click
         p.put("media.autoplay.default", 0);
         p.put("media.autoplay.blocking_policy", 0);
-        p.put("media.cubeb.force_mock_context", true);
         // console.* of the page on Firefox's stdout, which geckodriver writes to its log
         p.put("devtools.console.stdout.content", true);
         // nothing but the page under test on the network
@@ -192,6 +203,7 @@ public final class FirefoxBrowser implements AutoCloseable {
             // geckodriver gone or Firefox crashed: stop() below cleans up
         } finally {
             stop(geckodriver);
+            sound.close();
             Browser.deleteTree(profileRoot);
         }
     }

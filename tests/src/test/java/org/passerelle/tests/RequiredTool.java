@@ -18,6 +18,7 @@ public enum RequiredTool {
      */
     GECKODRIVER("geckodriver", null),
     NODE("node", "nodejs"),
+    PULSEAUDIO("pulseaudio", "pulseaudio"),
     REDIS_SERVER("redis-server", "redis-server"),
     SIPP("sipp", "sip-tester"),
     SOX("sox", "sox");
