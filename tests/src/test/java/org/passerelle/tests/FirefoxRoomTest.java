@@ -100,7 +100,7 @@ class FirefoxRoomTest {
     }
 
     @Test
-    void firefoxAndChromiumHearEachOther() throws Exception {
+    void firefoxAndChromiumHearEachOtherAndQuittingFirefoxLeavesTheRoom() throws Exception {
         RoomPage fox = firefox("mixed");
         RoomPage chrome = chromium("mixed");
         gateway.awaitParticipants("mixed", 2, JOINED);
@@ -113,6 +113,14 @@ class FirefoxRoomTest {
         fox.assertHearsTones(new double[] {CHROMIUM_HZ}, FIREFOX_HZ);
         chrome.awaitHearing(HEARING, FIREFOX_HZ);
         chrome.assertHearsTones(new double[] {FIREFOX_HZ}, CHROMIUM_HZ);
+
+        // Quitting Firefox without Leave: its page says goodbye on pagehide (or ICE goes quiet).
+        long closing = System.nanoTime();
+        fox.browser().close();
+        gateway.awaitParticipants("mixed", 1, Duration.ofSeconds(25));
+        chrome.awaitParticipants(l -> l.size() == 1 && l.getFirst().name().equals("Chrome"), JOINED,
+                "should list only itself once Firefox is gone");
+        System.out.printf("firefox quit: the room dropped it after %d ms%n", (System.nanoTime() - closing) / 1_000_000);
     }
 
     @Test
