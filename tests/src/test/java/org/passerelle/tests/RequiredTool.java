@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** An external program the end-to-end tests run; a missing one fails the test (never skips it). */
 public enum RequiredTool {
@@ -23,8 +24,11 @@ public enum RequiredTool {
     SIPP("sipp", "sip-tester"),
     SOX("sox", "sox");
 
-    /** The geckodriver version tests/setup.sh builds (GECKODRIVER_VERSION there). */
-    static final String GECKODRIVER_VERSION = "0.37.1";
+    /**
+     * The geckodriver versions tests/setup.sh builds, preferred first: GECKODRIVER_VERSION there, and
+     * GECKODRIVER_OLD_RUST_VERSION when only an old rustc (Debian 12's) is at hand.
+     */
+    static final List<String> GECKODRIVER_VERSIONS = List.of("0.37.1", "0.32.2");
 
     private final String command;
     private final String debianPackage;
@@ -44,18 +48,20 @@ public enum RequiredTool {
             }
         }
         if (this == GECKODRIVER) {
-            Path built = geckodriverBuild();
-            if (Files.isExecutable(built)) {
-                return built;
+            for (String version : GECKODRIVER_VERSIONS) {
+                Path built = geckodriverBuild(version);
+                if (Files.isExecutable(built)) {
+                    return built;
+                }
             }
-            return fail("'geckodriver' " + GECKODRIVER_VERSION + " is not built (" + built
+            return fail("'geckodriver' is not built (" + geckodriverBuild(GECKODRIVER_VERSIONS.getFirst())
                     + ", nor on the PATH): run tests/setup.sh firefox");
         }
         return fail("'" + command + "' (Debian package " + debianPackage + ") is not installed: run tests/setup.sh");
     }
 
-    /** Where tests/setup.sh installs geckodriver ({@code cargo install --root}). */
-    static Path geckodriverBuild() {
-        return LiveKitServer.cacheDir().resolve("geckodriver-" + GECKODRIVER_VERSION).resolve("bin").resolve("geckodriver");
+    /** Where tests/setup.sh installs geckodriver {@code version} ({@code cargo install --root}). */
+    static Path geckodriverBuild(String version) {
+        return LiveKitServer.cacheDir().resolve("geckodriver-" + version).resolve("bin").resolve("geckodriver");
     }
 }
