@@ -34,8 +34,9 @@ import org.openqa.selenium.remote.RemoteWebDriver;
  *
  * <p>The microphone is Firefox's fake one ({@link #prefs(int)}): a steady sine whose frequency is
  * the pref {@code media.navigator.audio.fake_frequency} (Firefox's default, without the pref: 1000
- * Hz). Its sound card is a {@link PulseNullSink}. Console messages reach Firefox's stdout ({@code devtools.console.stdout.content}), which
- * geckodriver writes to {@code geckodriver.log}; {@link #drainConsole()} picks them out.
+ * Hz). Its sound card is a {@link PulseNullSink}. Console messages reach Firefox's stdout
+ * ({@code devtools.console.stdout.content}), which geckodriver writes to {@code geckodriver.log};
+ * {@link #drainConsole()} picks them out.
  */
 public final class FirefoxBrowser implements AutoCloseable {
     /** What Firefox's fake microphone plays when no frequency is set. */
@@ -97,13 +98,20 @@ public final class FirefoxBrowser implements AutoCloseable {
         // a private PulseAudio null sink (below), so AudioContexts run in real time.
         pb.environment().put("MOZ_HEADLESS", "1");
         pb.environment().remove("DISPLAY");
-        PulseNullSink sound = PulseNullSink.start(profileRoot.resolve("pulse"), dir.resolve("pulseaudio.log"));
-        pb.environment().put("PULSE_SERVER", sound.serverAddress());
+        PulseNullSink sound;
         Process process;
+        try {
+            sound = PulseNullSink.start(profileRoot.resolve("pulse"), dir.resolve("pulseaudio.log"));
+        } catch (IOException | RuntimeException | Error e) {
+            Browser.deleteTree(profileRoot);
+            throw e;
+        }
+        pb.environment().put("PULSE_SERVER", sound.serverAddress());
         try {
             process = pb.start();
         } catch (IOException e) {
             sound.close();
+            Browser.deleteTree(profileRoot);
             throw e;
         }
         try {
@@ -136,8 +144,10 @@ public final class FirefoxBrowser implements AutoCloseable {
         if (toneHz > 0) {
             p.put("media.navigator.audio.fake_frequency", toneHz);
         }
-        // Host candidates on 127.0.0.1 (the gateway under test listens on loopback only), as real
-        // addresses rather than mDNS .local names (RFC 8828 obfuscation) the gateway cannot resolve
+        // Loopback host candidates allowed (the gateway under test listens on 127.0.0.1 only; with
+        // another interface up Firefox 153 still offers only that one, e.g. 192.0.2.2, and its checks
+        // reach 127.0.0.1 from there), as real addresses rather than mDNS .local names (RFC 8828
+        // obfuscation) the gateway cannot resolve
         p.put("media.peerconnection.ice.loopback", true);
         p.put("media.peerconnection.ice.obfuscate_host_addresses", false);
         // remote audio plays and AudioContexts run without a click
