@@ -79,6 +79,73 @@ LIVEKIT_VERSION="${LIVEKIT_VERSION:-v1.13.5}"
 LIVEKIT_CACHE="${PASSERELLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/passerelle}"
 LIVEKIT_BIN="$LIVEKIT_CACHE/livekit-server-$LIVEKIT_VERSION"
 
+# Firefox ESR and geckodriver, so the room page is tested in Firefox's WebRTC stack too.
+# geckodriver is not packaged by Debian and GitHub release downloads are out of reach: it is built
+# from its crate on crates.io (cargo install --locked: the dependency versions its Cargo.lock pins)
+# into the same cache as livekit-server. 0.37.1 (edition 2024; its locked time/plist crates say
+# rust-version 1.88) needs Rust >= 1.88, e.g. rustup's in ~/.cargo/bin. Debian 12's cargo has
+# rustc 1.63: with it the older 0.32.2 is built instead (edition 2018, dependencies of late 2022).
+GECKODRIVER_VERSION="${GECKODRIVER_VERSION:-0.37.1}"
+GECKODRIVER_OLD_RUST_VERSION="0.32.2"
+GECKODRIVER_MIN_RUST="1.88"
+
+find_cargo() {
+    if command -v cargo >/dev/null 2>&1; then
+        command -v cargo
+    elif [[ -x "$HOME/.cargo/bin/cargo" ]]; then
+        printf '%s\n' "$HOME/.cargo/bin/cargo"
+    fi
+}
+
+geckodriver_bin() {
+    printf '%s\n' "$LIVEKIT_CACHE/geckodriver-$1/bin/geckodriver"
+}
+
+# true when version $1 >= version $2 (dotted numbers)
+version_at_least() {
+    [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]
+}
+
+ensure_firefox() {
+    # firefox-esr: headless Firefox with fake media (media.navigator.streams.fake) for the room page;
+    # pulseaudio: a private null sink per Firefox, its sound card (no device: no AudioContext runs)
+    ensure_debs firefox-esr pulseaudio
+    ensure_command firefox-esr
+    ensure_command pulseaudio
+    local version
+    for version in "$GECKODRIVER_VERSION" "$GECKODRIVER_OLD_RUST_VERSION"; do
+        if [[ -x "$(geckodriver_bin "$version")" ]]; then
+            say "geckodriver $version: $(geckodriver_bin "$version")"
+            return
+        fi
+    done
+    local cargo rustc rust_version
+    cargo="$(find_cargo)"
+    if [[ -z "$cargo" ]]; then
+        ensure_debs cargo
+        cargo="$(find_cargo)"
+    fi
+    [[ -n "$cargo" ]] || die "cargo not found: geckodriver is built from its crate (install Rust with rustup)"
+    rustc="$(dirname "$cargo")/rustc"
+    [[ -x "$rustc" ]] || rustc="rustc"
+    rust_version="$("$rustc" --version | awk '{print $2}')"
+    version="$GECKODRIVER_VERSION"
+    if ! version_at_least "$rust_version" "$GECKODRIVER_MIN_RUST"; then
+        version="$GECKODRIVER_OLD_RUST_VERSION"
+        say "geckodriver: rustc $rust_version is older than $GECKODRIVER_MIN_RUST (needed by $GECKODRIVER_VERSION): building $version"
+    fi
+    local root="$LIVEKIT_CACHE/geckodriver-$version" start=$SECONDS status=0
+    say "geckodriver $version: not built yet; cargo install with $("$cargo" --version), a few minutes"
+    mkdir -p "$LIVEKIT_CACHE"
+    # cargo prints its own progress (Downloading / Compiling lines). The target dir is temporary.
+    "$cargo" install --locked geckodriver --version "$version" \
+        --root "$root" --target-dir "$root.build" || status=$?
+    rm -rf "$root.build"
+    [[ $status -eq 0 && -x "$(geckodriver_bin "$version")" ]] \
+        || die "building geckodriver $version failed (cargo exit $status)"
+    say "geckodriver $version: built in $((SECONDS - start)) s: $(geckodriver_bin "$version")"
+}
+
 ensure_livekit() {
     if [[ -x "$LIVEKIT_BIN" ]]; then
         say "livekit-server $LIVEKIT_VERSION: $LIVEKIT_BIN"
@@ -176,6 +243,7 @@ main() {
     say "checking test peers"
     ensure_sip_peers
     ensure_browser
+    ensure_firefox
     ensure_redis
     ensure_livekit
     ensure_livekit_sip

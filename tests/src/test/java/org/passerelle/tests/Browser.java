@@ -36,16 +36,19 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.remote.RemoteWebDriver;
 
 /**
- * A headless Debian Chromium driven by Selenium through the Debian chromedriver, with a fake
+ * A headless Debian Chromium driven by Selenium through the Debian chromedriver, or (with
+ * {@link Builder#firefox()}) a headless Firefox ESR through geckodriver ({@link FirefoxBrowser}), with a fake
  * microphone playing a WAV tone (Chromium loops the file). Runs in its own directory under the test
  * work dir, where the fake-mic WAV, the browser console log ({@code console.log}), the chromedriver
  * log and screenshots stay for diagnosis. Always {@link #close()}.
  *
  * <p>Both executables are given explicitly (Debian's /usr/bin/chromium and /usr/bin/chromedriver,
  * found by {@link RequiredTool}), so Selenium Manager (which would download a driver or a
- * browser) never runs; {@link #seleniumManagerRuns()} proves it.
+ * browser) never runs; {@link #seleniumManagerRuns()} proves it. Firefox's microphone is its own
+ * fake sine ({@link FirefoxBrowser#prefs(int)}), its console comes from geckodriver's log.
  */
 public final class Browser implements AutoCloseable {
     /** Length of the fake-mic WAV; Chromium loops it. */
@@ -53,7 +56,7 @@ public final class Browser implements AutoCloseable {
 
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PAGE_LOAD_TIMEOUT = Duration.ofSeconds(15);
-    private static final Set<ChromeDriver> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<RemoteWebDriver> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final SeleniumManagerWatch MANAGER_WATCH = new SeleniumManagerWatch();
 
@@ -76,20 +79,41 @@ public final class Browser implements AutoCloseable {
     private final String name;
     private final Path dir;
     private final Path userDataDir;
+    private final Engine engine;
+    private final int toneHz;
+    /** Chromium's driver service; null for Firefox. */
     private final ChromeDriverService service;
-    private final ChromeDriver driver;
+    /** Firefox's geckodriver and console; null for Chromium. */
+    private final FirefoxBrowser firefox;
+    private final RemoteWebDriver driver;
     private final Path consoleLog;
     private final AtomicInteger screenshots = new AtomicInteger();
     private boolean closed;
 
+    /** Which browser runs. */
+    public enum Engine { CHROMIUM, FIREFOX }
+
     private Browser(Builder b) throws IOException {
-        Path chromium = RequiredTool.CHROMIUM.require();
-        Path chromedriver = RequiredTool.CHROMEDRIVER.require();
         this.name = b.name;
+        this.engine = b.engine;
+        this.toneHz = b.toneHz;
         this.dir = b.workRoot.resolve("browser-" + b.name + "-" + SEQUENCE.incrementAndGet());
         Files.createDirectories(dir);
         this.consoleLog = dir.resolve("console.log");
         Files.writeString(consoleLog, "");
+        if (engine == Engine.FIREFOX) {
+            this.userDataDir = null;
+            this.service = null;
+            this.firefox = FirefoxBrowser.start(name, dir, b.toneHz);
+            this.driver = firefox.driver();
+            LIVE.add(driver);
+            driver.manage().timeouts().scriptTimeout(SCRIPT_TIMEOUT);
+            driver.manage().timeouts().pageLoadTimeout(PAGE_LOAD_TIMEOUT);
+            return;
+        }
+        this.firefox = null;
+        Path chromium = RequiredTool.CHROMIUM.require();
+        Path chromedriver = RequiredTool.CHROMEDRIVER.require();
         this.userDataDir = Files.createTempDirectory("passerelle-chromium-");
         Path tone = b.toneHz > 0
                 ? ToneFiles.pcm48kWav(dir.resolve("mic-" + b.toneHz + "hz.wav"), b.toneHz, TONE_SECONDS) : null;
@@ -159,6 +183,18 @@ public final class Browser implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /**
+     * The frequency (Hz) of the sine this browser's microphone sends: the builder's tone, or for
+     * Firefox without one its own {@value FirefoxBrowser#DEFAULT_TONE_HZ} Hz; 0 for Chromium's beeps.
+     */
+    public int toneHz() {
+        return engine == Engine.FIREFOX && toneHz <= 0 ? FirefoxBrowser.DEFAULT_TONE_HZ : Math.max(0, toneHz);
     }
 
     public Path dir() {
@@ -249,9 +285,20 @@ public final class Browser implements AutoCloseable {
         return file;
     }
 
-    /** Moves the console messages gathered by chromedriver into {@link #consoleLog()}. */
+    /** Moves the console messages gathered by chromedriver (or Firefox's stdout) into {@link #consoleLog()}. */
     public void drainConsole() {
         if (closed) {
+            return;
+        }
+        if (firefox != null) {
+            String lines = firefox.drainConsole();
+            try {
+                if (!lines.isEmpty()) {
+                    Files.writeString(consoleLog, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                }
+            } catch (IOException e) {
+                // diagnosis only
+            }
             return;
         }
         try {
@@ -290,7 +337,7 @@ public final class Browser implements AutoCloseable {
         return List.copyOf(MANAGER_WATCH.skips);
     }
 
-    /** Quits chromium and chromedriver, keeping the console log; deletes the profile. Idempotent. */
+    /** Quits the browser and its driver, keeping the console log; deletes the profile. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -298,6 +345,14 @@ public final class Browser implements AutoCloseable {
         }
         drainConsole();
         closed = true;
+        if (firefox != null) {
+            try {
+                firefox.close();
+            } finally {
+                LIVE.remove(driver);
+            }
+            return;
+        }
         try {
             driver.quit();
         } catch (WebDriverException e) {
@@ -314,11 +369,11 @@ public final class Browser implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Browser[" + name + "]";
+        return "Browser[" + name + (engine == Engine.FIREFOX ? ", firefox" : "") + "]";
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(root)) {
@@ -333,6 +388,7 @@ public final class Browser implements AutoCloseable {
         private final String name;
         private final Path workRoot;
         private int toneHz = 440;
+        private Engine engine = Engine.CHROMIUM;
 
         private Builder(String name, Path workRoot) {
             if (!name.matches("[A-Za-z0-9_-]+")) {
@@ -342,9 +398,21 @@ public final class Browser implements AutoCloseable {
             this.workRoot = workRoot;
         }
 
-        /** Frequency of the sine the fake microphone sends (0: Chromium's own fake beeps). */
+        /**
+         * Frequency of the sine the fake microphone sends (0: Chromium's own fake beeps, or
+         * Firefox's own {@value FirefoxBrowser#DEFAULT_TONE_HZ} Hz sine).
+         */
         public Builder tone(int hz) {
             this.toneHz = hz;
+            return this;
+        }
+
+        /**
+         * Firefox ESR through geckodriver instead of Chromium. Its fake microphone plays Firefox's
+         * sine: set with {@link #tone(int)} (which defaults to 440 Hz), 0 for Firefox's default.
+         */
+        public Builder firefox() {
+            this.engine = Engine.FIREFOX;
             return this;
         }
 
