@@ -57,6 +57,15 @@ public interface WebRtcSession extends AutoCloseable {
         default void onDataChannelClosed(DataChannel channel) {}
     }
 
+    /**
+     * Readies the SRTP crypto in the background, once per process (jitsi-srtp loads its OpenSSL
+     * binding and AES providers on first use, ~0.3 s); worth calling at startup so that the first
+     * call does not wait for it. The first session starts it anyway.
+     */
+    static void prepare() {
+        org.passerelle.webrtc.srtp.SrtpWarmUp.startOnce();
+    }
+
     /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
     static WebRtcSession answer(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
         return PeerConnection.answer(config, offerSdp, listener, NanoClock.SYSTEM);
