@@ -59,8 +59,9 @@ public interface WebRtcSession extends AutoCloseable {
 
     /**
      * Readies the SRTP crypto in the background, once per process (jitsi-srtp loads its OpenSSL
-     * binding and AES providers on first use, ~0.3 s); worth calling at startup so that the first
-     * call does not wait for it. The first session starts it anyway.
+     * binding and AES providers on first use: 0.3 s to 2 s on a busy machine); worth calling at
+     * startup so that the first call does not wait for it. {@code DtlsCertificate.get()} and the
+     * first session start it too.
      */
     static void prepare() {
         org.passerelle.webrtc.srtp.SrtpWarmUp.startOnce();

@@ -33,7 +33,12 @@ public final class SrtpSession implements AutoCloseable {
         // A named provider is taken without a benchmark. OpenSSL (jitsi-srtp's bundled binding)
         // allocates ~100 B per packet where the JDK's GCM allocates ~1.2 KB; the JDK's when the
         // binding cannot load (no libcrypto 3).
-        boolean openSsl = JitsiOpenSslProvider.isLoaded();
+        boolean openSsl;
+        try {
+            openSsl = JitsiOpenSslProvider.isLoaded();
+        } catch (LinkageError e) {
+            openSsl = false; // JNA or the binding missing: the JDK's AES serves
+        }
         AES_PROVIDER = openSsl ? "OpenSSL" : "SunJCE";
         Aes.setFactoryClassName(openSsl ? Aes.OpenSSLCipherFactory.class.getName()
                 : Aes.SunJCECipherFactory.class.getName());

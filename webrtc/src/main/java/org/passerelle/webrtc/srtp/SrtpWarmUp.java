@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * Readies SRTP's crypto once per process, off the connection path. On first use jitsi-srtp loads
  * its OpenSSL binding and builds every AES provider it knows (Bouncy Castle's JCA provider alone
  * takes ~200 ms), holding a lock on its Aes class: without this, the first connection's DTLS
- * handshake is followed by that wait before media can flow. Started by the first session; one
- * run makes a throwaway session per profile and protects one packet with each.
+ * handshake is followed by that wait before media can flow. Started with the DTLS certificate
+ * (the gateway makes it at startup) or by the first session; one run makes a throwaway session
+ * per profile and protects one packet with each.
  */
 public final class SrtpWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(SrtpWarmUp.class);
