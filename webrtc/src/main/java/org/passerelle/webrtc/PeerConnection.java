@@ -29,6 +29,7 @@ import org.passerelle.webrtc.sctp.SctpAssociation;
 import org.passerelle.webrtc.sctp.SctpTransport;
 import org.passerelle.webrtc.srtp.PacketBuffer;
 import org.passerelle.webrtc.srtp.SrtpSession;
+import org.passerelle.webrtc.srtp.SrtpWarmUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -107,6 +108,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private volatile SrtpSession srtp;
     private volatile Thread receiver;
     private volatile long consentAtConnect = -1;
+    /** When ICE completed (clock nanos): "connected" logs how long DTLS-SRTP took after it. */
+    private volatile long iceConnectedAt;
     private final RtcpReports rtcp;
     private volatile ScheduledFuture<?> timeoutTask, rtcpTask;
 
@@ -145,6 +148,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.receiveOnly = receiveOnly;
         this.rtcp = new RtcpReports(ssrc, cname, AudioCodec.OPUS.rtpClockRate());
         this.ice = new IceTransport(config, controlling, this);
+        SrtpWarmUp.startOnce(); // done long before the first handshake ends
         this.sessionId = Math.abs(RANDOM.nextLong());
         this.streamId = "passerelle-" + randomToken(8);
         this.trackId = randomToken(16);
@@ -158,8 +162,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         } else {
             // the browser path speaks SCTP on an offered data m-line; an SFU's subscriber connection only when asked
             if (dataChannels && WebRtcSdp.dataMedia(offer) != null) sctp = newSctp();
-            // RFC 5763 §5: the answerer to actpass takes passive (we are the DTLS server)
-            WebRtcSdp.Setup ours = offer.setup() == WebRtcSdp.Setup.PASSIVE ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
+            WebRtcSdp.Setup ours = offer.setup().answer();
             dtlsClient = ours == WebRtcSdp.Setup.ACTIVE;
             takenMids = WebRtcSdp.takenMids(offer, Set.of(), sctp != null);
             localSdp = WebRtcSdp.answer(offer, local(ours, offer.opusPayloadType()), sdpVersion, Set.of(), !receiveOnly,
@@ -289,6 +292,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         } else {
             // an answer to a re-offer: same transport, new m-lines
             sameTransport(answer);
+            keepsDtlsRole(answer);
             addCandidates(answer);
             remote = answer;
             takenMids = answeredMids(answer);
@@ -316,6 +320,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         if (remote == null) throw new WebRtcException("no description was applied yet");
         WebRtcSdp.Remote offer = WebRtcSdp.parse(offerSdp, true);
         sameTransport(offer);
+        keepsDtlsRole(offer);
         addCandidates(offer);
         // RFC 8842 §5.3: keep the established DTLS role; the re-offer says actpass
         WebRtcSdp.Setup ours = dtlsClient ? WebRtcSdp.Setup.ACTIVE : WebRtcSdp.Setup.PASSIVE;
@@ -375,6 +380,18 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         }
         if (!cur.fingerprint().equals(r.fingerprint())) {
             throw new WebRtcException("the remote DTLS fingerprint changed; make a new session");
+        }
+    }
+
+    /**
+     * RFC 8842 §5.5: a changed DTLS role needs a new DTLS association, which we do not make on a
+     * live transport; a renegotiation that swaps the roles is refused (actpass leaves ours as is).
+     */
+    private void keepsDtlsRole(WebRtcSdp.Remote r) throws WebRtcException {
+        boolean swapped = dtlsClient ? r.setup() == WebRtcSdp.Setup.ACTIVE : r.setup() == WebRtcSdp.Setup.PASSIVE;
+        if (swapped) {
+            throw new WebRtcException("the remote description says a=setup:" + r.setup().sdp() + " but we are already DTLS "
+                    + (dtlsClient ? "client" : "server") + "; a DTLS role change needs a new session (RFC 8842 §5.5)");
         }
     }
 
@@ -550,6 +567,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     @Override
     public void onIceConnected() {
         if (!move(SessionState.DTLS)) return;
+        iceConnectedAt = clock.nanoTime();
         log(false, "ICE connected on {}", ice.selectedPair());
         Thread t = new Thread(this::runDtls, id + "-dtls");
         t.setDaemon(true);
@@ -576,7 +594,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             rtcpTask = TIMER.scheduleAtFixedRate(this::onRtcpTimer, RTCP_INTERVAL_MS, RTCP_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
             if (state.get() == SessionState.CLOSED) cancel(rtcpTask); // closed meanwhile
-            log(false, "connected: DTLS {} done, SRTP {}", d.isClient() ? "client" : "server", keys.profile());
+            log(false, "connected: DTLS {} done {} ms after ICE, SRTP {}", d.isClient() ? "client" : "server",
+                    (clock.nanoTime() - iceConnectedAt) / 1_000_000, keys.profile());
             SctpTransport s = sctp;
             if (s != null) {
                 d.onApplicationData((b, off, len) -> {

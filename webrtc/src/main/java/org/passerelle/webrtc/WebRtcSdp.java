@@ -37,6 +37,16 @@ public final class WebRtcSdp {
         }
 
         String sdp() { return name().toLowerCase(Locale.ROOT); }
+
+        /**
+         * Our role when answering an offer that says this: passive to an active offerer, active
+         * otherwise. RFC 5763 §5 recommends active to an actpass offer (as JSEP, RFC 8829 §5.3.1,
+         * does): our ClientHello goes out the moment our ICE completes, with no wait for the
+         * offerer's first flight.
+         */
+        public Setup answer() {
+            return this == ACTIVE ? PASSIVE : ACTIVE;
+        }
     }
 
     /** One m-line we do not take (video, data channel, a second audio): answered with port 0. */

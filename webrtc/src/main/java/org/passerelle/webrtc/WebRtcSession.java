@@ -57,6 +57,16 @@ public interface WebRtcSession extends AutoCloseable {
         default void onDataChannelClosed(DataChannel channel) {}
     }
 
+    /**
+     * Readies the SRTP crypto in the background, once per process (jitsi-srtp loads its OpenSSL
+     * binding and AES providers on first use: 0.3 s to 2 s on a busy machine); worth calling at
+     * startup so that the first call does not wait for it. {@code DtlsCertificate.get()} and the
+     * first session start it too.
+     */
+    static void prepare() {
+        org.passerelle.webrtc.srtp.SrtpWarmUp.startOnce();
+    }
+
     /** Answers a remote offer (the browser's). The answer is ready at once: {@link #localDescription()}. */
     static WebRtcSession answer(WebRtcConfig config, String offerSdp, Listener listener) throws WebRtcException {
         return PeerConnection.answer(config, offerSdp, listener, NanoClock.SYSTEM);

@@ -92,13 +92,13 @@ class DataChannelSessionTest {
 
         assertEquals(reliable, a.awaitOpened());
         assertEquals(DataChannel.State.OPEN, reliable.state());
-        // the offerer is the DTLS client (the answer says passive): even stream ids (RFC 8832 §6)
-        assertEquals(0, reliable.streamId());
+        // the offerer is the DTLS server (the answer says active): odd stream ids (RFC 8832 §6)
+        assertEquals(1, reliable.streamId());
         DataChannel theirs = b.awaitOpened();
         assertEquals("_reliable", theirs.label());
         assertTrue(theirs.ordered());
         assertEquals(-1, theirs.maxRetransmits());
-        assertEquals(0, theirs.streamId());
+        assertEquals(1, theirs.streamId());
 
         assertTrue(reliable.send("hello".getBytes(StandardCharsets.UTF_8), false));
         Received r = b.awaitMessage();
@@ -112,10 +112,10 @@ class DataChannelSessionTest {
         assertTrue(theirs.send(new byte[0], false), "empty messages go as PPID 56");
         assertEquals("", a.awaitMessage().text());
 
-        // a lossy unordered channel from the answerer (DTLS server: odd ids)
+        // a lossy unordered channel from the answerer (DTLS client: even ids)
         DataChannel lossy = answerer.createDataChannel("_lossy", false, 0);
         assertEquals(lossy, b.awaitOpened());
-        assertEquals(1, lossy.streamId());
+        assertEquals(0, lossy.streamId());
         DataChannel lossyThere = a.awaitOpened();
         assertEquals("_lossy", lossyThere.label());
         assertFalse(lossyThere.ordered());

@@ -68,7 +68,8 @@ class PeerConnectionTest {
         Recorder a = new Recorder(), b = new Recorder();
         WebRtcSession offerer = track(WebRtcSession.offer(CONFIG, a));
         WebRtcSession answerer = track(WebRtcSession.answer(CONFIG, offerer.localDescription(), b));
-        assertTrue(answerer.localDescription().contains("a=setup:passive"));
+        // RFC 5763 §5: active to an actpass offer, so the answerer's ClientHello leaves as soon as its ICE is up
+        assertTrue(answerer.localDescription().contains("a=setup:active\r\n"));
         offerer.applyAnswer(answerer.localDescription());
         a.awaitConnected();
         b.awaitConnected();
@@ -88,6 +89,20 @@ class PeerConnectionTest {
         assertEquals(1, ((PeerConnection) answerer).rtcpReceived());
         assertEquals(1, ((PeerConnection) offerer).rtcpReceived());
         assertEquals(0, ((PeerConnection) answerer).droppedPackets());
+    }
+
+    @Test
+    void anActiveOffererIsAnsweredPassiveAndTheyConnect() throws Exception {
+        Recorder a = new Recorder(), b = new Recorder();
+        PeerConnection offerer = track(PeerConnection.offer(CONFIG, a, org.passerelle.transcoder.NanoClock.SYSTEM));
+        // an offerer that insists on being the DTLS client (RFC 4145 §4)
+        String active = offerer.localDescription().replace("a=setup:actpass", "a=setup:active");
+        WebRtcSession answerer = track(WebRtcSession.answer(CONFIG, active, b));
+        assertTrue(answerer.localDescription().contains("a=setup:passive\r\n"), answerer.localDescription());
+        offerer.applyAnswer(answerer.localDescription());
+        a.awaitConnected();
+        b.awaitConnected();
+        exchange(answerer, a, 3);
     }
 
     /** Sends five frames with distinct payloads and checks they arrive decrypted and in order. */

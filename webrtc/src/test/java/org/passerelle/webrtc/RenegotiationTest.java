@@ -168,6 +168,38 @@ class RenegotiationTest {
     }
 
     @Test
+    void aRenegotiationKeepsTheDtlsRolesAndASwapIsRefused() throws Exception {
+        Recorder a = new Recorder(), b = new Recorder();
+        PeerConnection offerer = track(PeerConnection.offer(CONFIG, a, NanoClock.SYSTEM));
+        PeerConnection answerer = track(PeerConnection.answer(CONFIG, offerer.localDescription(), b, NanoClock.SYSTEM));
+        // the first answer to actpass is active (RFC 5763 §5): the answerer is the DTLS client
+        assertTrue(answerer.localDescription().contains("a=setup:active\r\n"), answerer.localDescription());
+        offerer.applyAnswer(answerer.localDescription());
+        a.awaitConnected();
+        b.awaitConnected();
+
+        String reOffer = offerer.createOffer();
+        assertTrue(reOffer.contains("a=setup:actpass\r\n"), "a re-offer says actpass (RFC 8842 §5.5)");
+        // an offerer that wants to be the client now, as the answerer already is: refused
+        String swapped = reOffer.replace("a=setup:actpass", "a=setup:active");
+        assertTrue(assertThrows(WebRtcException.class, () -> answerer.applyRemoteOffer(swapped))
+                .getMessage().contains("RFC 8842"));
+        // actpass and the established role (the offerer stays server: passive) are answered active again
+        String reAnswer = answerer.applyRemoteOffer(reOffer);
+        assertTrue(reAnswer.contains("a=setup:active\r\n") && !reAnswer.contains("a=setup:passive"), reAnswer);
+        offerer.applyAnswer(reAnswer);
+        String passive = offerer.createOffer().replace("a=setup:actpass", "a=setup:passive");
+        String answer2 = answerer.applyRemoteOffer(passive);
+        assertTrue(answer2.contains("a=setup:active\r\n"), answer2);
+        // the offerer is the server: an answer that makes the answerer passive is refused too
+        String swappedAnswer = answer2.replace("a=setup:active", "a=setup:passive");
+        assertTrue(assertThrows(WebRtcException.class, () -> offerer.applyAnswer(swappedAnswer))
+                .getMessage().contains("RFC 8842"));
+        offerer.applyAnswer(answer2);
+        assertTrue(offerer.isConnected() && answerer.isConnected(), "the transport survived");
+    }
+
+    @Test
     void trickleOnlyOffersConnectOnceTheCandidatesArrive() throws Exception {
         // LiveKit writes no candidate in its SDP and trickles them all, with the BUNDLE tag's mid
         Recorder a = new Recorder(), b = new Recorder();

@@ -117,6 +117,14 @@ class WebRtcSdpTest {
     }
 
     @Test
+    void theAnswererIsActiveUnlessTheOffererIs() {
+        // RFC 5763 §5: active recommended to actpass; the opposite of a fixed role
+        assertEquals(WebRtcSdp.Setup.ACTIVE, WebRtcSdp.Setup.ACTPASS.answer());
+        assertEquals(WebRtcSdp.Setup.ACTIVE, WebRtcSdp.Setup.PASSIVE.answer());
+        assertEquals(WebRtcSdp.Setup.PASSIVE, WebRtcSdp.Setup.ACTIVE.answer());
+    }
+
+    @Test
     void readsChromeOffer() throws Exception {
         WebRtcSdp.Remote r = WebRtcSdp.parse(CHROME_OFFER);
         assertEquals("Vf6o", r.iceUfrag());

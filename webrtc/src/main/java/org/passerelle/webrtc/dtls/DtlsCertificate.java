@@ -35,6 +35,7 @@ import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.passerelle.webrtc.srtp.SrtpWarmUp;
 
 /**
  * Our self-signed ECDSA P-256 certificate, made once per process. WebRTC authenticates DTLS by
@@ -53,10 +54,14 @@ public final class DtlsCertificate {
         this.fingerprint = DtlsFingerprint.of("sha-256", der);
     }
 
-    /** The process-wide certificate, generated on first use. */
+    /**
+     * The process-wide certificate, generated on first use. Whoever readies it before the first
+     * session (the gateway, at startup) readies SRTP's crypto too: {@link SrtpWarmUp} starts here.
+     */
     public static DtlsCertificate get() {
         DtlsCertificate c = instance;
         if (c == null) {
+            SrtpWarmUp.startOnce();
             synchronized (DtlsCertificate.class) {
                 c = instance;
                 if (c == null) instance = c = generate();

@@ -20,7 +20,7 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
-/** The DTLS server side (we answered with a=setup:passive): DTLS 1.2, use_srtp, mutual certificates. */
+/** The DTLS server side (the answer to our offer said active, or an active offerer): DTLS 1.2, use_srtp, mutual certificates. */
 final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
     private final BcTlsCrypto bc;
     private final String fingerprintAlgorithm;

@@ -21,6 +21,12 @@ public enum SrtpProfile {
         this.saltLength = saltLength;
     }
 
+    /** Master key length in bytes. */
+    public int keyLength() { return keyLength; }
+
+    /** Master salt length in bytes. */
+    public int saltLength() { return saltLength; }
+
     static SrtpProfile byId(int id) {
         for (SrtpProfile p : values()) if (p.id == id) return p;
         return null;

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.passerelle.transcoder.rtp.RtpPacket;
@@ -57,6 +61,47 @@ class SrtpSessionTest {
             assertTrue(bob.unprotectRtcp(c));
             assertArrayEquals(rr, Arrays.copyOf(rtcp, c.getLength()));
         }
+    }
+
+    /**
+     * jitsi-srtp, left to choose, benchmarks every AES provider on the first use of each cipher
+     * mode (~0.7 s, holding a lock every session's key setup needs); with a provider named it
+     * does not. The first sessions of this JVM for each profile log no benchmark.
+     */
+    @Test
+    void noAesBenchmarkRunsWhenSessionsAreMade() throws Exception {
+        java.util.logging.Logger aes = java.util.logging.Logger.getLogger("org.jitsi.srtp.crypto.Aes");
+        java.util.logging.Level before = aes.getLevel();
+        List<String> messages = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { messages.add(String.valueOf(r.getMessage())); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        aes.setLevel(java.util.logging.Level.ALL);
+        aes.addHandler(handler);
+        try {
+            for (SrtpProfile p : SrtpProfile.values()) {
+                try (SrtpSession s = new SrtpSession(keys(p, false), 0x11111111)) {
+                    RtpPacket packet = RtpPacket.unpooled();
+                    packet.writeHeader(111, false, 1, 960, 0x11111111L, 20);
+                    assertTrue(s.protectRtp(new PacketBuffer().wrap(packet.buffer(), 0, packet.length())));
+                }
+            }
+        } finally {
+            aes.removeHandler(handler);
+            aes.setLevel(before);
+        }
+        assertTrue(messages.stream().noneMatch(m -> m.contains("benchmark")), messages.toString());
+        assertTrue(List.of("OpenSSL", "SunJCE").contains(SrtpSession.AES_PROVIDER));
+    }
+
+    @Test
+    void theWarmUpReadiesEveryProfileOnce() throws Exception {
+        SrtpWarmUp.startOnce();
+        SrtpWarmUp.startOnce(); // a no-op: one warm-up per process
+        assertTrue(SrtpWarmUp.await(20, TimeUnit.SECONDS), "the warm-up ended");
+        assertTrue(SrtpWarmUp.succeeded(), "every profile protected a packet");
     }
 
     /** Prints what jitsi-srtp allocates per packet (a figure, not an assertion: it is the library's). */
