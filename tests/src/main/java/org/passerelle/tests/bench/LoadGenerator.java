@@ -80,6 +80,13 @@ public final class LoadGenerator implements SipListener {
     private final int seconds;
     private final Path out;
     private final String roomPrefix;
+    /** LiveKit load: the SFU's URL and keys and the talker script; null for embedded rooms. */
+    private final String livekitUrl;
+    private final String livekitKey;
+    private final String livekitSecret;
+    private final Path talkerScript;
+    private LiveKitTalkers talkers;
+    private double talkersCpuHold;
 
     private SipStack stack;
     private SipProvider provider;
@@ -115,6 +122,10 @@ public final class LoadGenerator implements SipListener {
         out = Path.of(o.get("out"));
         roomPrefix = o.getOrDefault("room-prefix", "load");
         localSipPort = Integer.parseInt(o.get("sip-port"));
+        livekitUrl = o.get("livekit-url");
+        livekitKey = o.get("livekit-key");
+        livekitSecret = o.get("livekit-secret");
+        talkerScript = o.containsKey("talker-script") ? Path.of(o.get("talker-script")) : null;
         finals = new CountDownLatch(calls);
         byeAnswers = new CountDownLatch(calls);
     }
@@ -138,8 +149,14 @@ public final class LoadGenerator implements SipListener {
         for (int r = 0; r < rooms; r++) roomStats[r] = new Room();
         for (int i = 0; i < calls; i++) {
             int r = i % rooms;
-            // The first call of each room is its talker.
-            all.add(new GeneratorCall(i, roomPrefix + "-" + r, i < rooms, roomStats[r]));
+            // The first call of each room is its talker; on LiveKit a room's talker is a LiveKit
+            // participant (so its audio crosses the SFU) and every call listens.
+            all.add(new GeneratorCall(i, roomPrefix + "-" + r, livekitUrl == null && i < rooms, roomStats[r]));
+        }
+        if (livekitUrl != null) {
+            talkers = new LiveKitTalkers(livekitUrl, livekitKey, livekitSecret, talkerScript, roomPrefix, roomStats,
+                    out.toAbsolutePath().getParent());
+            if (!talkers.awaitPublished(60)) throw new IllegalStateException("LiveKit talkers did not publish within 60 s");
         }
         Thread receiver = Thread.ofPlatform().name("rtp-receiver").start(this::receiveLoop);
         Thread sender = Thread.ofPlatform().name("rtp-sender").start(this::sendLoop);
@@ -161,12 +178,14 @@ public final class LoadGenerator implements SipListener {
         say("SETUP_DONE");
 
         holding = true;
+        double talkersCpuStart = talkers != null ? talkers.cpuSeconds() : 0;
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + seconds * 1_000_000_000L;
         holdSecondHalfNanos = holdStart + seconds * 500_000_000L;
         long wait;
         while ((wait = holdEnd - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
         holding = false;
+        if (talkers != null) talkersCpuHold = talkers.cpuSeconds() - talkersCpuStart;
         double holdSeconds = (System.nanoTime() - holdStart) / 1e9;
         say("HOLD_DONE");
 
@@ -179,6 +198,7 @@ public final class LoadGenerator implements SipListener {
         }
         for (int i = byes; i < calls; i++) byeAnswers.countDown();
         byeAnswers.await(20, TimeUnit.SECONDS);
+        if (talkers != null) talkers.close();
         running = false;
         selector.wakeup();
         sender.join(2000);
@@ -479,6 +499,10 @@ public final class LoadGenerator implements SipListener {
         j.put("p99", Percentiles.round(jitter.ms(99)));
         j.put("max", Percentiles.round(jitter.ms(100)));
         m.put("jitterMs", j);
+        if (talkers != null) {
+            m.put("livekitTalkersCpuSecondsInHold", round(talkersCpuHold));
+            m.put("livekitTalkersCoresBusyInHold", round(talkersCpuHold / holdSeconds));
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), m);
     }
 
