@@ -80,12 +80,13 @@ public final class LoadHarness {
                     throw new IllegalArgumentException("unknown option --" + k);
                 }
             }
-            int calls = Integer.parseInt(o.getOrDefault("calls", "100"));
             Platform platform = switch (o.getOrDefault("platform", "embedded")) {
                 case "embedded" -> Platform.EMBEDDED;
                 case "livekit" -> Platform.LIVEKIT;
                 default -> throw new IllegalArgumentException("--platform must be embedded or livekit");
             };
+            // On LiveKit 50 by default: what 2 cores carry with the SFU and the talkers on them (BENCHMARKS.md).
+            int calls = Integer.parseInt(o.getOrDefault("calls", platform == Platform.LIVEKIT ? "50" : "100"));
             int rooms = o.containsKey("rooms") ? Integer.parseInt(o.get("rooms"))
                     : platform == Platform.LIVEKIT ? Math.max(1, Math.min(MAX_LIVEKIT_ROOMS, calls / 10)) : Math.max(1, calls / 10);
             return new Options(calls, Integer.parseInt(o.getOrDefault("seconds", "30")), rooms,
