@@ -131,6 +131,8 @@ public final class SipServer implements AutoCloseable {
             outbound = new Outbound(new OutboundContext(config, provider, messageFactory, headerFactory,
                     addressFactory, rtpGroup, callThreads, rtpBindAddress, rtpPorts, negotiator, clock,
                     java.time.Clock.systemUTC()), Backoff.DEFAULT);
+            // The first calls' answering path, once, before the first INVITE can arrive.
+            SipWarmUp.run(this);
             stack.start();
             lifecycle = Lifecycle.RUNNING;
             outbound.startRegistrations();
