@@ -516,6 +516,10 @@ public final class LoadGenerator implements SipListener {
         m.put("sustainedCallsPerSecond", established > 1 && setupSeconds > 0 ? round((established - 1) / setupSeconds) : null);
         m.put("holdSeconds", round(holdSeconds));
         m.put("inviteTo200Ms", inviteToOk.summary());
+        // Per call in INVITE order (-1: no 200): tells the first calls' tail from one spread over the setup.
+        List<Double> inOrder = new ArrayList<>();
+        for (GeneratorCall c : all) inOrder.add(c.okNanos == 0 ? -1.0 : Math.round((c.okNanos - c.inviteNanos) / 1e5) / 10.0);
+        m.put("inviteTo200MsInInviteOrder", inOrder);
         m.put("callsWithAudioBack", withAudio);
         m.put("inviteToFirstAudioMs", firstAudio.summary());
         m.put("addedLatencyMs", latency.summary());
