@@ -115,6 +115,53 @@ final class SipWarmUp {
         }
     }
 
+    /**
+     * Once the stack runs: OPTIONS from a socket of our own to our UDP listening point, answered
+     * by the router. This goes through what the answering path above cannot reach (the UDP
+     * transport's reader, server transactions, the listener dispatch, sending a response) as an
+     * operator's keep-alive would. Returns how many were answered; nothing leaves the host.
+     */
+    static int optionsToSelf(SipServer server) {
+        if (!server.config.transports().stream().anyMatch(t -> t.equalsIgnoreCase("udp"))) return 0;
+        long start = System.nanoTime();
+        int answered = 0;
+        try {
+            InetAddress bound = InetAddress.getByName(server.config.bindAddress());
+            InetAddress target = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(target, 0))) {
+                // The first one runs cold: give it time; the whole stays bounded.
+                s.setSoTimeout(2000);
+                String host = target.getHostAddress().contains(":") ? "[" + target.getHostAddress() + "]" : target.getHostAddress();
+                DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
+                for (int i = 0; i < ROUNDS; i++) {
+                    byte[] req = options(i, host, server.config.port(), s.getLocalPort()).getBytes(StandardCharsets.US_ASCII);
+                    s.send(new DatagramPacket(req, req.length, target, server.config.port()));
+                    s.receive(in);
+                    s.setSoTimeout(500);
+                    if (new String(in.getData(), 0, Math.min(in.getLength(), 16), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200")) {
+                        answered++;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.info("SIP warm-up: OPTIONS to ourselves stopped after {}: {}", answered, e.toString());
+        }
+        LOG.debug("SIP warm-up: {} OPTIONS answered in {} ms", answered, (System.nanoTime() - start) / 1_000_000);
+        return answered;
+    }
+
+    private static String options(int i, String host, int port, int localPort) {
+        return "OPTIONS sip:" + host + ":" + port + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP " + host + ":" + localPort + ";branch=z9hG4bK-warm-" + i + "-" + System.nanoTime() + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:warm-up@" + host + ":" + localPort + ">;tag=wo" + i + "\r\n"
+                + "To: <sip:" + host + ":" + port + ">\r\n"
+                + "Call-ID: warm-up-options-" + i + "-" + System.nanoTime() + "\r\n"
+                + "CSeq: 1 OPTIONS\r\n"
+                + "Accept: application/sdp\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
     /** A phone's offer: each round a different first codec, so every codec's branch is seen. */
     private static String offer(int i) {
         List<String> lines = List.of(

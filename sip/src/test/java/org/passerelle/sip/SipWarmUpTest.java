@@ -16,6 +16,7 @@ class SipWarmUpTest {
             server.start(); // runs it once
 
             assertEquals(SipWarmUp.ROUNDS, SipWarmUp.run(server), "a second run, every round through");
+            assertEquals(SipWarmUp.ROUNDS, SipWarmUp.optionsToSelf(server), "every OPTIONS to ourselves answered 200");
             assertEquals(0, server.rtpPorts.inUse(), "the warm-up's RTP legs gave their ports back");
             assertEquals(0, server.activeCalls());
         }
