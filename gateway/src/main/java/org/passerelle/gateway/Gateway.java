@@ -29,6 +29,7 @@ import org.passerelle.gateway.call.CallRegistry;
 import org.passerelle.gateway.http.HttpServer;
 import org.passerelle.gateway.http.StaticFiles;
 import org.passerelle.gateway.media.MediaClock;
+import org.passerelle.gateway.media.MediaWarmUp;
 import org.passerelle.gateway.room.RoomRegistry;
 import org.passerelle.sip.SipConfig;
 import org.passerelle.sip.SipServer;
@@ -109,6 +110,8 @@ public final class Gateway implements AutoCloseable {
         clock.start();
         // The first DTLS certificate costs a second or two: make it now, not during a browser's join.
         Thread.ofVirtual().name("dtls-warmup").start(DtlsCertificate::get);
+        // The media path once (codecs, resamplers' tables, mixer), so the first calls do not load it.
+        MediaWarmUp.run();
         SipConfig sipConfig = SipConfig.defaults()
                 .withBind(settings.bindAddress(), settings.sipPort())
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())

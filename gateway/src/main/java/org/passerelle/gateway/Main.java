@@ -20,6 +20,12 @@ import picocli.CommandLine.Option;
 public final class Main {
 
     public static void main(String[] args) {
+        // Netty's leak detector (SIMPLE by default) records a stack trace for one buffer in 128:
+        // on the RTP path thousands a minute. Off in production unless asked for
+        // (-Dio.netty.leakDetection.level=simple|advanced|paranoid); the tests keep it on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         // ice4j and other Jitsi parts log through java.util.logging: send it to our log.
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();

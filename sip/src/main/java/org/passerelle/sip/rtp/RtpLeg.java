@@ -128,8 +128,14 @@ public final class RtpLeg implements AutoCloseable {
             Handler handler = new Handler();
             NioDatagramChannel ch = new NioDatagramChannel(socket);
             ch.pipeline().addLast(handler);
+            // Registration completes on the event loop; the signalling thread does not wait for it
+            // (that wait was on every INVITE's path, longest for the first calls). The socket is
+            // bound already: RTP arriving before is queued by the kernel and read once registered,
+            // and sending writes the socket directly. The channel knows its loop from here on, so
+            // the timer and a close are queued behind the registration.
+            io.netty.channel.ChannelFuture registered;
             try {
-                group.register(ch).syncUninterruptibly();
+                registered = group.register(ch);
             } catch (RuntimeException e) {
                 socket.close();
                 ports.release(port);
@@ -137,6 +143,12 @@ public final class RtpLeg implements AutoCloseable {
             }
             RtpLeg leg = new RtpLeg(ch, socket, port, ports, clock, pool, receiver, timeout);
             handler.leg = leg;
+            registered.addListener(f -> {
+                if (!f.isSuccess()) {
+                    LOG.warn("RTP port {}: channel not registered, leg closed: {}", port, String.valueOf(f.cause()));
+                    leg.close();
+                }
+            });
             return leg;
         }
         throw new IOException("could not bind an RTP port");

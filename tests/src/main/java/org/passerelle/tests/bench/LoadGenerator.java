@@ -80,6 +80,13 @@ public final class LoadGenerator implements SipListener {
     private final int seconds;
     private final Path out;
     private final String roomPrefix;
+    /** LiveKit load: the SFU's URL and keys and the talker script; null for embedded rooms. */
+    private final String livekitUrl;
+    private final String livekitKey;
+    private final String livekitSecret;
+    private final Path talkerScript;
+    private LiveKitTalkers talkers;
+    private double talkersCpuHold;
 
     private SipStack stack;
     private SipProvider provider;
@@ -115,6 +122,10 @@ public final class LoadGenerator implements SipListener {
         out = Path.of(o.get("out"));
         roomPrefix = o.getOrDefault("room-prefix", "load");
         localSipPort = Integer.parseInt(o.get("sip-port"));
+        livekitUrl = o.get("livekit-url");
+        livekitKey = o.get("livekit-key");
+        livekitSecret = o.get("livekit-secret");
+        talkerScript = o.containsKey("talker-script") ? Path.of(o.get("talker-script")) : null;
         finals = new CountDownLatch(calls);
         byeAnswers = new CountDownLatch(calls);
     }
@@ -133,13 +144,20 @@ public final class LoadGenerator implements SipListener {
 
     private void run() throws Exception {
         startSip();
+        warmUpOwnStack();
         selector = Selector.open();
         Room[] roomStats = new Room[rooms];
         for (int r = 0; r < rooms; r++) roomStats[r] = new Room();
         for (int i = 0; i < calls; i++) {
             int r = i % rooms;
-            // The first call of each room is its talker.
-            all.add(new GeneratorCall(i, roomPrefix + "-" + r, i < rooms, roomStats[r]));
+            // The first call of each room is its talker; on LiveKit a room's talker is a LiveKit
+            // participant (so its audio crosses the SFU) and every call listens.
+            all.add(new GeneratorCall(i, roomPrefix + "-" + r, livekitUrl == null && i < rooms, roomStats[r]));
+        }
+        if (livekitUrl != null) {
+            talkers = new LiveKitTalkers(livekitUrl, livekitKey, livekitSecret, talkerScript, roomPrefix, roomStats,
+                    out.toAbsolutePath().getParent());
+            if (!talkers.awaitPublished(60)) throw new IllegalStateException("LiveKit talkers did not publish within 60 s");
         }
         Thread receiver = Thread.ofPlatform().name("rtp-receiver").start(this::receiveLoop);
         Thread sender = Thread.ofPlatform().name("rtp-sender").start(this::sendLoop);
@@ -161,12 +179,14 @@ public final class LoadGenerator implements SipListener {
         say("SETUP_DONE");
 
         holding = true;
+        double talkersCpuStart = talkers != null ? talkers.cpuSeconds() : 0;
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + seconds * 1_000_000_000L;
         holdSecondHalfNanos = holdStart + seconds * 500_000_000L;
         long wait;
         while ((wait = holdEnd - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
         holding = false;
+        if (talkers != null) talkersCpuHold = talkers.cpuSeconds() - talkersCpuStart;
         double holdSeconds = (System.nanoTime() - holdStart) / 1e9;
         say("HOLD_DONE");
 
@@ -179,6 +199,7 @@ public final class LoadGenerator implements SipListener {
         }
         for (int i = byes; i < calls; i++) byeAnswers.countDown();
         byeAnswers.await(20, TimeUnit.SECONDS);
+        if (talkers != null) talkers.close();
         running = false;
         selector.wakeup();
         sender.join(2000);
@@ -218,6 +239,38 @@ public final class LoadGenerator implements SipListener {
         provider = stack.createSipProvider(lp);
         provider.addSipListener(this);
         stack.start();
+    }
+
+    /** OPTIONS the generator sends to itself before the first INVITE; answered by processRequest. */
+    private final CountDownLatch warmUps = new CountDownLatch(WARM_UPS);
+    private static final int WARM_UPS = 50;
+
+    /**
+     * Runs this generator's own SIP client and server paths (request building, client transaction,
+     * sending, parsing the answer) on OPTIONS to itself, so its first INVITEs are not timed with
+     * its own class loading and JIT in them. The gateway sees nothing of it.
+     */
+    private void warmUpOwnStack() throws Exception {
+        for (int i = 0; i < WARM_UPS; i++) {
+            SipURI me = addresses.createSipURI("warm-up", "127.0.0.1:" + localSipPort);
+            Request options = messages.createRequest(me, Request.OPTIONS, provider.getNewCallId(),
+                    headers.createCSeqHeader(1L, Request.OPTIONS),
+                    headers.createFromHeader(addresses.createAddress(me), "w" + i),
+                    headers.createToHeader(addresses.createAddress(me), null),
+                    List.of(headers.createViaHeader("127.0.0.1", localSipPort, "udp", null)),
+                    headers.createMaxForwardsHeader(70));
+            options.setContent("v=0\r\no=load 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                    + "m=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n", headers.createContentTypeHeader("application", "sdp"));
+            provider.getNewClientTransaction(options).sendRequest();
+            Thread.sleep(2);
+        }
+        warmUps.await(10, TimeUnit.SECONDS);
+        // and the SDP parsing of an answer
+        for (int i = 0; i < WARM_UPS; i++) {
+            SdpFactory.getInstance().createSessionDescription("v=0\r\no=gw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                    + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 20000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                    + "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n").getMediaDescriptions(false);
+        }
     }
 
     private void invite(GeneratorCall c) {
@@ -276,11 +329,15 @@ public final class LoadGenerator implements SipListener {
     public void processResponse(ResponseEvent event) {
         long now = System.nanoTime();
         Response r = event.getResponse();
+        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+        int code = r.getStatusCode();
+        if (Request.OPTIONS.equals(cseq.getMethod())) {
+            warmUps.countDown();
+            return;
+        }
         CallIdHeader id = (CallIdHeader) r.getHeader(CallIdHeader.NAME);
         GeneratorCall c = id == null ? null : byCallId.get(id.getCallId());
         if (c == null) return;
-        CSeqHeader cseq = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
-        int code = r.getStatusCode();
         if (Request.BYE.equals(cseq.getMethod())) {
             if (code >= 200 && c.state == GeneratorCall.State.BYE_SENT) {
                 c.state = GeneratorCall.State.DONE;
@@ -459,6 +516,10 @@ public final class LoadGenerator implements SipListener {
         m.put("sustainedCallsPerSecond", established > 1 && setupSeconds > 0 ? round((established - 1) / setupSeconds) : null);
         m.put("holdSeconds", round(holdSeconds));
         m.put("inviteTo200Ms", inviteToOk.summary());
+        // Per call in INVITE order (-1: no 200): tells the first calls' tail from one spread over the setup.
+        List<Double> inOrder = new ArrayList<>();
+        for (GeneratorCall c : all) inOrder.add(c.okNanos == 0 ? -1.0 : Math.round((c.okNanos - c.inviteNanos) / 1e5) / 10.0);
+        m.put("inviteTo200MsInInviteOrder", inOrder);
         m.put("callsWithAudioBack", withAudio);
         m.put("inviteToFirstAudioMs", firstAudio.summary());
         m.put("addedLatencyMs", latency.summary());
@@ -479,6 +540,10 @@ public final class LoadGenerator implements SipListener {
         j.put("p99", Percentiles.round(jitter.ms(99)));
         j.put("max", Percentiles.round(jitter.ms(100)));
         m.put("jitterMs", j);
+        if (talkers != null) {
+            m.put("livekitTalkersCpuSecondsInHold", round(talkersCpuHold));
+            m.put("livekitTalkersCoresBusyInHold", round(talkersCpuHold / holdSeconds));
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), m);
     }
 

@@ -42,11 +42,25 @@ public final class LoadHarness {
     static final int MAX_CALLS = 1000;
     static final int MAX_SECONDS = 600;
     static final int MAX_RATE = 200;
+    /** Each LiveKit room has a talker process (node + the LiveKit SDK): kept few. */
+    static final int MAX_LIVEKIT_ROOMS = 10;
+
+    /** Where the calls' rooms are: inside the gateway, or on a LiveKit server the harness starts. */
+    public enum Platform { EMBEDDED, LIVEKIT }
 
     /** What one run was asked to do. */
     public record Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds,
-                          boolean jfr) {
+                          boolean jfr, Platform platform) {
+        /** Embedded rooms. */
+        public Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds, boolean jfr) {
+            this(calls, seconds, rooms, rate, jar, outDir, codecSeconds, jfr, Platform.EMBEDDED);
+        }
+
         public Options {
+            if (platform == Platform.LIVEKIT && rooms > MAX_LIVEKIT_ROOMS) {
+                throw new IllegalArgumentException("--rooms must be at most " + MAX_LIVEKIT_ROOMS
+                        + " on LiveKit (one talker process per room); give --rooms");
+            }
             if (calls < 2 || calls > MAX_CALLS) throw new IllegalArgumentException("--calls must be 2.." + MAX_CALLS);
             if (seconds < 1 || seconds > MAX_SECONDS) throw new IllegalArgumentException("--seconds must be 1.." + MAX_SECONDS);
             if (rate <= 0 || rate > MAX_RATE) throw new IllegalArgumentException("--rate must be >0 and <=" + MAX_RATE);
@@ -62,18 +76,25 @@ public final class LoadHarness {
                 o.put(args[i].substring(2), args[++i]);
             }
             for (String k : o.keySet()) {
-                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr").contains(k)) {
+                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr", "platform").contains(k)) {
                     throw new IllegalArgumentException("unknown option --" + k);
                 }
             }
-            int calls = Integer.parseInt(o.getOrDefault("calls", "100"));
-            int rooms = o.containsKey("rooms") ? Integer.parseInt(o.get("rooms")) : Math.max(1, calls / 10);
+            Platform platform = switch (o.getOrDefault("platform", "embedded")) {
+                case "embedded" -> Platform.EMBEDDED;
+                case "livekit" -> Platform.LIVEKIT;
+                default -> throw new IllegalArgumentException("--platform must be embedded or livekit");
+            };
+            // On LiveKit 50 by default: what 2 cores carry with the SFU and the talkers on them (BENCHMARKS.md).
+            int calls = Integer.parseInt(o.getOrDefault("calls", platform == Platform.LIVEKIT ? "50" : "100"));
+            int rooms = o.containsKey("rooms") ? Integer.parseInt(o.get("rooms"))
+                    : platform == Platform.LIVEKIT ? Math.max(1, Math.min(MAX_LIVEKIT_ROOMS, calls / 10)) : Math.max(1, calls / 10);
             return new Options(calls, Integer.parseInt(o.getOrDefault("seconds", "30")), rooms,
                     Double.parseDouble(o.getOrDefault("rate", "50")),
                     o.containsKey("jar") ? Path.of(o.get("jar")) : null,
                     Path.of(o.getOrDefault("out", defaultOut().toString())),
                     Double.parseDouble(o.getOrDefault("codec-seconds", "3")),
-                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")));
+                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")), platform);
         }
 
         private static Path defaultOut() {
@@ -117,6 +138,15 @@ public final class LoadHarness {
         int rtpFirst = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 2000);
         int rtpLast = rtpFirst + 4 * o.calls() + 100;
 
+        boolean livekit = o.platform() == Platform.LIVEKIT;
+        BenchLiveKitServer sfu = null;
+        Path talkerScript = null;
+        if (livekit) {
+            Path binary = BenchLiveKitServer.binary().orElseThrow(() -> new IllegalStateException(
+                    "livekit-server " + BenchLiveKitServer.VERSION + " is not built: run tests/setup.sh livekit"));
+            talkerScript = talkerScript();
+            sfu = BenchLiveKitServer.start(binary, runDir, freePort(), freePort(), freePort());
+        }
         List<String> gwCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow"));
         if (o.jfr()) {
@@ -130,6 +160,15 @@ public final class LoadHarness {
         }
         gwCmd.addAll(List.of("run", "--bind", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
                 "--http-port", Integer.toString(httpPort), "--rtp-ports", rtpFirst + "-" + rtpLast));
+        if (livekit) {
+            // Calls join LiveKit rooms (README "Rooms on LiveKit"); no waiting prompt: the rooms'
+            // talkers are in before the first call, and a prompt would pass for the room's audio.
+            Path config = runDir.resolve("gateway.yaml");
+            Files.writeString(config, String.join("\n", "livekit:", "  url: " + sfu.url(),
+                    "  apiKey: " + BenchLiveKitServer.API_KEY, "  apiSecret: " + BenchLiveKitServer.API_SECRET,
+                    "  waitingPrompt: false", ""));
+            gwCmd.addAll(List.of("--config", config.toString()));
+        }
         Files.writeString(runDir.resolve("gateway-command.txt"), String.join(" ", gwCmd) + "\n");
         Process gateway = new ProcessBuilder(gwCmd).redirectErrorStream(true)
                 .redirectOutput(runDir.resolve("gateway.log").toFile()).start();
@@ -143,12 +182,16 @@ public final class LoadHarness {
             double gwCpuIdle = gw.cpuSeconds();
 
             Path genJson = runDir.resolve("generator.json");
-            List<String> genCmd = List.of(java, "--enable-native-access=ALL-UNNAMED",
+            List<String> genCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                     "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
                     LoadGenerator.class.getName(), "--target", "127.0.0.1:" + sipPort,
                     "--sip-port", Integer.toString(freePort()), "--calls", Integer.toString(o.calls()),
                     "--rooms", Integer.toString(o.rooms()), "--rate", Double.toString(o.rate()),
-                    "--seconds", Integer.toString(o.seconds()), "--out", genJson.toString());
+                    "--seconds", Integer.toString(o.seconds()), "--out", genJson.toString()));
+            if (livekit) {
+                genCmd.addAll(List.of("--livekit-url", sfu.url(), "--livekit-key", BenchLiveKitServer.API_KEY,
+                        "--livekit-secret", BenchLiveKitServer.API_SECRET, "--talker-script", talkerScript.toString()));
+            }
             Files.writeString(runDir.resolve("generator-command.txt"), String.join(" ", genCmd) + "\n");
             generator = new ProcessBuilder(genCmd).redirectError(runDir.resolve("generator.log").toFile()).start();
             ProcessSampler gen = new ProcessSampler(generator.pid());
@@ -168,6 +211,8 @@ public final class LoadHarness {
             await(lines, "SETUP_DONE", setupBudget, generator);
             double gwCpuHoldStart = gw.cpuSeconds();
             double genCpuHoldStart = gen.cpuSeconds();
+            ProcessSampler sfuSampler = livekit ? new ProcessSampler(sfu.pid()) : null;
+            double sfuCpuHoldStart = livekit ? sfuSampler.cpuSeconds() : 0;
             // Sample RSS through the hold; the figure is its largest value.
             long[] holdRss = {gw.rssBytes()};
             Thread rssWatch = Thread.ofVirtual().start(() -> {
@@ -183,6 +228,7 @@ public final class LoadHarness {
             await(lines, "HOLD_DONE", o.seconds() + 30, generator);
             double gwCpuHoldEnd = gw.cpuSeconds();
             double genCpuHoldEnd = gen.cpuSeconds();
+            double sfuCpuHoldEnd = livekit ? sfuSampler.cpuSeconds() : 0;
             rssWatch.interrupt();
             long holdHeap = gw.liveHeapBytes();
             await(lines, "DONE", 60, generator);
@@ -191,7 +237,7 @@ public final class LoadHarness {
 
             @SuppressWarnings("unchecked")
             Map<String, Object> g = new ObjectMapper().readValue(genJson.toFile(), Map.class);
-            report.put("kind", "embedded");
+            report.put("kind", livekit ? "livekit" : "embedded");
             report.put("time", Instant.now().toString());
             report.put("calls", o.calls());
             report.put("rooms", o.rooms());
@@ -222,6 +268,16 @@ public final class LoadHarness {
             genm.put("cpuSecondsInHold", round(genCpuHoldEnd - genCpuHoldStart));
             genm.put("coresBusyInHold", round((genCpuHoldEnd - genCpuHoldStart) / holdSeconds));
             genm.put("cpuSecondsTotal", round(genCpuTotal - genCpuReady));
+            if (livekit) {
+                genm.put("livekitTalkersCoresBusyInHold", g.get("livekitTalkersCoresBusyInHold"));
+                Map<String, Object> lk = new LinkedHashMap<>();
+                double sfuCpu = sfuCpuHoldEnd - sfuCpuHoldStart;
+                lk.put("cpuSecondsInHold", round(sfuCpu));
+                lk.put("cpuSecondsPerCallMinute", callMinutes > 0 ? round4(sfuCpu / callMinutes) : null);
+                lk.put("coresBusyInHold", round(sfuCpu / holdSeconds));
+                lk.put("talkers", o.rooms());
+                report.put("livekitServer", lk);
+            }
             report.put("generator", genm);
             for (String k : List.of("sustainedCallsPerSecond", "setupSeconds", "inviteTo200Ms", "callsWithAudioBack",
                     "inviteToFirstAudioMs", "addedLatencyMs", "addedLatencySecondHalfMs", "lossPercent", "packetsExpected", "packetsLost",
@@ -231,6 +287,7 @@ public final class LoadHarness {
         } finally {
             if (generator != null && generator.isAlive()) generator.destroyForcibly();
             stop(gateway);
+            if (sfu != null) sfu.close();
         }
         // The codec limit, measured here once the gateway and the generator are gone.
         CodecLimit.Result limit = CodecLimit.measure(Math.max(2, o.calls() / o.rooms()), o.codecSeconds());
@@ -240,8 +297,11 @@ public final class LoadHarness {
         report.put("codecLimit", lim);
         @SuppressWarnings("unchecked")
         Object perCall = ((Map<String, Object>) report.get("gateway")).get("cpuSecondsPerCallMinute");
-        report.put("ratioToCodecLimit", perCall instanceof Number n && limit.embedded() > 0
-                ? round(n.doubleValue() / limit.embedded()) : null);
+        // Each call's own path: PCMU⇄Opus on LiveKit (its track is Opus-encoded for the SFU; the
+        // room's tracks are decoded once per room), the embedded room path otherwise.
+        double ownLimit = livekit ? limit.pcmuOpus() : limit.embedded();
+        report.put("ratioToCodecLimit", perCall instanceof Number n && ownLimit > 0
+                ? round(n.doubleValue() / ownLimit) : null);
         report.put("machine", machine);
         Path json = runDir.resolve("report.json");
         report.put("jsonFile", json.toString());
@@ -249,6 +309,19 @@ public final class LoadHarness {
         mapper.writeValue(json.toFile(), report);
         mapper.writeValue(o.outDir().resolve("load-latest.json").toFile(), report);
         return report;
+    }
+
+    /** tests/livekit/client/bench-talker.mjs, with its node_modules installed (tests/setup.sh livekit_client). */
+    private static Path talkerScript() {
+        String repo = System.getProperty("passerelle.repo");
+        Path dir = repo != null ? Path.of(repo) : Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("tests/livekit/client"))) dir = dir.getParent();
+        if (dir == null) throw new IllegalStateException("tests/livekit/client not found above " + Path.of("").toAbsolutePath());
+        Path client = dir.resolve("tests/livekit/client");
+        if (!Files.isDirectory(client.resolve("node_modules"))) {
+            throw new IllegalStateException("the LiveKit client is not installed (" + client + "/node_modules): run tests/setup.sh livekit_client");
+        }
+        return client.resolve("bench-talker.mjs");
     }
 
     private static void await(BlockingQueue<String> lines, String marker, long seconds, Process p) throws Exception {

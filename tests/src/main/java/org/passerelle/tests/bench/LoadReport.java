@@ -12,15 +12,17 @@ final class LoadReport {
         Map<String, Object> gen = (Map<String, Object>) r.get("generator");
         Map<String, Object> lim = (Map<String, Object>) r.get("codecLimit");
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%nPasserelle load: %s calls into %s embedded rooms at %s calls/s, held %s s%n",
-                r.get("calls"), r.get("rooms"), r.get("rate"), r.get("seconds")));
+        boolean livekit = "livekit".equals(r.get("kind"));
+        Map<String, Object> lk = (Map<String, Object>) r.get("livekitServer");
+        b.append(String.format("%nPasserelle load: %s calls into %s %s rooms at %s calls/s, held %s s%n",
+                r.get("calls"), r.get("rooms"), livekit ? "LiveKit" : "embedded", r.get("rate"), r.get("seconds")));
         row(b, "calls set up / failed", r.get("callsEstablished") + " / " + r.get("callsFailed")
                 + (isEmpty(r.get("failuresByCode")) ? "" : " " + r.get("failuresByCode"))
                 + ("0".equals(String.valueOf(r.get("callsEndedByGateway"))) ? "" : ", ended by gateway " + r.get("callsEndedByGateway")));
         row(b, "sustained setup rate", r.get("sustainedCallsPerSecond") + " calls/s");
         row(b, "INVITE→200 ms", pct(r.get("inviteTo200Ms")));
         row(b, "INVITE→first audio back ms", pct(r.get("inviteToFirstAudioMs")) + " (" + r.get("callsWithAudioBack") + " calls)");
-        row(b, "added audio latency ms", pct(r.get("addedLatencyMs")));
+        row(b, livekit ? "added latency ms, talker via LiveKit" : "added audio latency ms", pct(r.get("addedLatencyMs")));
         if (r.get("addedLatencySecondHalfMs") != null) {
             row(b, "  in the hold's second half", pct(r.get("addedLatencySecondHalfMs")));
         }
@@ -33,11 +35,15 @@ final class LoadReport {
             row(b, "gateway RSS per call", gw.get("rssPerCallKiB") + " KiB  (idle " + gw.get("rssIdleMiB") + " MiB, hold " + gw.get("rssHoldMiB") + " MiB)");
             row(b, "gateway live heap per call", gw.get("heapPerCallKiB") + " KiB  (idle " + gw.get("liveHeapIdleMiB") + " MiB, hold " + gw.get("liveHeapHoldMiB") + " MiB)");
         }
-        if (gen != null) row(b, "generator CPU in hold", gen.get("coresBusyInHold") + " cores (" + gen.get("cpuSecondsInHold") + " s)");
+        if (lk != null) {
+            row(b, "livekit-server CPU s per call-minute", lk.get("cpuSecondsPerCallMinute") + "  (" + lk.get("coresBusyInHold") + " cores busy in hold)");
+        }
+        if (gen != null) row(b, "generator CPU in hold", gen.get("coresBusyInHold") + " cores (" + gen.get("cpuSecondsInHold") + " s)"
+                + (gen.get("livekitTalkersCoresBusyInHold") != null ? "; LiveKit talkers " + gen.get("livekitTalkersCoresBusyInHold") + " cores" : ""));
         if (lim != null) {
             row(b, "codec limit s per call-minute", lim.get("embeddedCpuSecondsPerCallMinute") + " embedded room path, "
                     + lim.get("pcmuOpusCpuSecondsPerCallMinute") + " PCMU⇄Opus");
-            row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×");
+            row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×" + (livekit ? " (PCMU⇄Opus)" : " (embedded)"));
         }
         return b.toString();
     }

@@ -11,6 +11,49 @@ abstract class DotProduct {
 
     abstract float dot(float[] c, float[] h, int off, int k);
 
+    /**
+     * Up-sampling by {@code up} (no decimation) of {@code n} inputs: for each input {@code j}, whose
+     * window of the last {@code k} inputs, oldest first, is {@code line[j .. j+k)}, writes
+     * {@code up} outputs {@code out[outOff + j*up + p] = saturate(sum_q c[p][q] * line[j+q])}.
+     * {@code line} holds at least {@code n + k - 1} floats; {@code scratch} at least 64.
+     *
+     * <p>Every implementation sums in the same order, {@link #upsampleSum}'s, so the output does not
+     * depend on the machine's SIMD width nor on how the stream is cut into blocks.
+     */
+    void upsample(float[][] c, int up, int k, float[] line, int n, short[] out, int outOff, float[] scratch) {
+        for (int j = 0; j < n; j++) {
+            int o = outOff + j * up;
+            for (int p = 0; p < up; p++) out[o + p] = saturate(upsampleSum(c[p], line, j, k));
+        }
+    }
+
+    /**
+     * One up-sampler output: four running sums of fused multiply-adds over taps q, q+1, q+2,
+     * q+3 (the rest into the first), added as (s0 + s1) + (s2 + s3). A SIMD lane of
+     * {@code VectorDotProduct.upsample} does exactly this, so both give the same bits.
+     */
+    static float upsampleSum(float[] c, float[] line, int j, int k) {
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        int q = 0;
+        for (int end = k - 3; q < end; q += 4) {
+            int b = j + q;
+            a0 = Math.fma(line[b], c[q], a0);
+            a1 = Math.fma(line[b + 1], c[q + 1], a1);
+            a2 = Math.fma(line[b + 2], c[q + 2], a2);
+            a3 = Math.fma(line[b + 3], c[q + 3], a3);
+        }
+        for (; q < k; q++) a0 = Math.fma(line[j + q], c[q], a0);
+        return (a0 + a1) + (a2 + a3);
+    }
+
+    /** Rounded and saturated to 16 bits. */
+    static short saturate(float v) {
+        int r = Math.round(v);
+        if (r > Short.MAX_VALUE) return Short.MAX_VALUE;
+        if (r < Short.MIN_VALUE) return Short.MIN_VALUE;
+        return (short) r;
+    }
+
     /** What is in use, for logs and benchmarks. */
     abstract String describe();
 

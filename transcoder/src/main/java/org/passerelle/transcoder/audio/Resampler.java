@@ -21,6 +21,8 @@ public final class Resampler {
     static final double PASSBAND_FRACTION = 0.85;
 
     private static final DotProduct DOT = DotProduct.INSTANCE;
+    /** Inputs up-sampled per block: a 20 ms frame at 8 kHz in one go. */
+    static final int CHUNK = 160;
 
     private final int fromRate;
     private final int toRate;
@@ -30,6 +32,13 @@ public final class Resampler {
     private final float[][] phases;     // phases[p][q] = h[p + L*(K-1-q)], oldest-first order
     private final float[] history;      // last K inputs, stored twice so a window is contiguous
     private final int delayOut;
+    /**
+     * Up-sampling only (M = 1): the last K-1 inputs then up to {@value #CHUNK} new ones, in order,
+     * so every input's window is contiguous and a whole block of inputs is filtered at once
+     * ({@link DotProduct#upsample}); null when decimating.
+     */
+    private final float[] line;
+    private final float[] scratch;
     private int pos;    // next write index in [0, K)
     private int phase;  // intermediate-rate offset of the next output relative to the newest input
 
@@ -53,13 +62,18 @@ public final class Resampler {
             phases = new float[0][];
             history = new float[0];
             delayOut = 0;
+            line = null;
+            scratch = null;
             return;
         }
         Filter f = FILTERS.computeIfAbsent(((long) fromRate << 32) | toRate, k -> design(fromRate, toRate, up, down));
         this.phaseTaps = f.phaseTaps();
         this.phases = f.phases();
         this.delayOut = f.delayOut();
-        this.history = new float[2 * phaseTaps];
+        this.history = down == 1 ? new float[0] : new float[2 * phaseTaps];
+        // Room for a vector's worth of lanes past the last window (at most 16 floats are read).
+        this.line = down == 1 ? new float[phaseTaps - 1 + CHUNK + 64] : null;
+        this.scratch = down == 1 ? new float[64] : null;
     }
 
     private static Filter design(int fromRate, int toRate, int up, int down) {
@@ -147,6 +161,7 @@ public final class Resampler {
             System.arraycopy(in, inOff, out, outOff, inLen);
             return inLen;
         }
+        if (line != null) return upsample(in, inOff, inLen, out, outOff);
         final int k = phaseTaps;
         final float[] hist = history;
         int w = outOff;
@@ -165,6 +180,23 @@ public final class Resampler {
         return w - outOff;
     }
 
+    /** M = 1: block by block through the contiguous line of inputs; the same outputs as the ring. */
+    private int upsample(short[] in, int inOff, int inLen, short[] out, int outOff) {
+        final int k = phaseTaps;
+        final float[] l = line;
+        int w = outOff;
+        for (int i = inOff, end = inOff + inLen; i < end; ) {
+            int n = Math.min(CHUNK, end - i);
+            for (int j = 0; j < n; j++) l[k - 1 + j] = in[i + j];
+            DOT.upsample(phases, up, k, l, n, out, w, scratch);
+            w += n * up;
+            // The last K-1 inputs lead the next block.
+            System.arraycopy(l, n, l, 0, k - 1);
+            i += n;
+        }
+        return w - outOff;
+    }
+
     /** How the filter runs here: "vector N bit" (SIMD) or "scalar". */
     public static String implementation() {
         return DOT.describe();
@@ -173,15 +205,13 @@ public final class Resampler {
     /** Forgets the history, as at construction (e.g. after a stream restart). */
     public void reset() {
         java.util.Arrays.fill(history, 0f);
+        if (line != null) java.util.Arrays.fill(line, 0f);
         pos = 0;
         phase = 0;
     }
 
     private static short saturate(float v) {
-        int r = Math.round(v);
-        if (r > Short.MAX_VALUE) return Short.MAX_VALUE;
-        if (r < Short.MIN_VALUE) return Short.MIN_VALUE;
-        return (short) r;
+        return DotProduct.saturate(v);
     }
 
     /** Modified Bessel function of the first kind, order 0, by its power series. */

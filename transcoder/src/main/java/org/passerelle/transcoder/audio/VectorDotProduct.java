@@ -20,6 +20,45 @@ final class VectorDotProduct extends DotProduct {
         return sum;
     }
 
+    /**
+     * Across time instead of across taps: one vector holds the outputs of one phase for as many
+     * consecutive inputs as there are lanes, and each tap is one multiply-add of a broadcast
+     * coefficient by the input window shifted by that tap. No horizontal sum per output (most of
+     * {@link #dot}'s cost with 16 lanes and 65 taps); four running sums keep the multiply-adds
+     * from waiting on each other. Each lane sums exactly as {@link #upsampleSum} does (the same
+     * fused multiply-adds in the same order), which also serves the inputs left over after the
+     * last whole vector.
+     */
+    @Override
+    void upsample(float[][] c, int up, int k, float[] line, int n, short[] out, int outOff, float[] scratch) {
+        final int lanes = SPECIES.length();
+        int j = 0;
+        for (; j + lanes <= n; j += lanes) {
+            for (int p = 0; p < up; p++) {
+                float[] cp = c[p];
+                FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+                int q = 0;
+                for (int end = k - 3; q < end; q += 4) {
+                    int b = j + q;
+                    a0 = FloatVector.fromArray(SPECIES, line, b).fma(FloatVector.broadcast(SPECIES, cp[q]), a0);
+                    a1 = FloatVector.fromArray(SPECIES, line, b + 1).fma(FloatVector.broadcast(SPECIES, cp[q + 1]), a1);
+                    a2 = FloatVector.fromArray(SPECIES, line, b + 2).fma(FloatVector.broadcast(SPECIES, cp[q + 2]), a2);
+                    a3 = FloatVector.fromArray(SPECIES, line, b + 3).fma(FloatVector.broadcast(SPECIES, cp[q + 3]), a3);
+                }
+                for (; q < k; q++) {
+                    a0 = FloatVector.fromArray(SPECIES, line, j + q).fma(FloatVector.broadcast(SPECIES, cp[q]), a0);
+                }
+                a0.add(a1).add(a2.add(a3)).intoArray(scratch, 0);
+                int o = outOff + j * up + p;
+                for (int v = 0; v < lanes; v++, o += up) out[o] = saturate(scratch[v]);
+            }
+        }
+        for (; j < n; j++) {
+            int o = outOff + j * up;
+            for (int p = 0; p < up; p++) out[o + p] = saturate(upsampleSum(c[p], line, j, k));
+        }
+    }
+
     @Override
     String describe() {
         return "vector " + SPECIES.vectorBitSize() + " bit";
