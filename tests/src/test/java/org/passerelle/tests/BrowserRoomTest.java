@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.passerelle.tests.RoomPage.Participant;
 
 /**
@@ -28,48 +25,29 @@ class BrowserRoomTest {
     /** Dominant-frequency readings may take this long to settle after everyone is in. */
     private static final Duration HEARING = Duration.ofSeconds(10);
 
-    private Path work;
-    private TestGateway gateway;
-    private final List<AutoCloseable> peers = new ArrayList<>();
+    @RegisterExtension
+    final RoomStage stage = new RoomStage(RequiredTool.CHROMIUM, RequiredTool.CHROMEDRIVER, RequiredTool.BARESIP);
 
-    @BeforeEach
-    void setUp(TestInfo info) throws Exception {
-        work = TestDirs.forTest(info);
-        RequiredTool.CHROMIUM.require();
-        RequiredTool.CHROMEDRIVER.require();
-        RequiredTool.BARESIP.require();
-        gateway = TestGateway.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable peer : peers.reversed()) {
-            peer.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     private Browser browser(String name, int toneHz) throws Exception {
-        Browser b = Browser.builder(name, work).tone(toneHz).start();
-        peers.add(b);
+        Browser b = Browser.builder(name, stage.work()).tone(toneHz).start();
+        stage.peer(b);
         return b;
     }
 
     private BaresipPhone phone(String name, int toneHz, String room) throws Exception {
-        BaresipPhone p = BaresipPhone.builder(name, work).tone(toneHz).calling(gateway.roomUri(room)).start();
-        peers.add(p);
+        BaresipPhone p = BaresipPhone.builder(name, stage.work()).tone(toneHz).calling(stage.gateway().roomUri(room)).start();
+        stage.peer(p);
         p.awaitEstablished(Duration.ofSeconds(10));
         return p;
     }
 
     @Test
     void aBrowserAndAPhoneHearEachOtherAndTheBrowserListsBoth() throws Exception {
-        RoomPage ada = RoomPage.join(browser("ada", 440), gateway, "web", "Ada");
-        gateway.awaitParticipants("web", 1, JOINED);
+        RoomPage ada = RoomPage.join(browser("ada", 440), stage.gateway(), "web", "Ada");
+        stage.gateway().awaitParticipants("web", 1, JOINED);
         BaresipPhone bob = phone("bob", 1000, "web");
-        gateway.awaitParticipants("web", 2, JOINED);
+        stage.gateway().awaitParticipants("web", 2, JOINED);
 
         List<Participant> list = ada.awaitParticipants(l -> l.size() == 2 && count(l, "phone") == 1, JOINED,
                 "should list itself and the phone");
@@ -96,10 +74,10 @@ class BrowserRoomTest {
 
     @Test
     void twoBrowsersAndAPhoneEachHearTheOthers() throws Exception {
-        RoomPage ada = RoomPage.join(browser("ada", 440), gateway, "trio", "Ada");
-        RoomPage cleo = RoomPage.join(browser("cleo", 1700), gateway, "trio", "Cleo");
+        RoomPage ada = RoomPage.join(browser("ada", 440), stage.gateway(), "trio", "Ada");
+        RoomPage cleo = RoomPage.join(browser("cleo", 1700), stage.gateway(), "trio", "Cleo");
         BaresipPhone bob = phone("bob", 1000, "trio");
-        gateway.awaitParticipants("trio", 3, JOINED);
+        stage.gateway().awaitParticipants("trio", 3, JOINED);
         for (RoomPage page : List.of(ada, cleo)) {
             page.awaitParticipants(l -> l.size() == 3 && count(l, "browser") == 2 && count(l, "phone") == 1,
                     JOINED, "should list two browsers and a phone");
@@ -121,13 +99,13 @@ class BrowserRoomTest {
 
     @Test
     void malformedSignallingClosesThatSocketOnlyAndTheRoomKeepsTalking() throws Exception {
-        RoomPage ada = RoomPage.join(browser("ada", 440), gateway, "web", "Ada");
+        RoomPage ada = RoomPage.join(browser("ada", 440), stage.gateway(), "web", "Ada");
         BaresipPhone bob = phone("bob", 1000, "web");
-        gateway.awaitParticipants("web", 2, JOINED);
+        stage.gateway().awaitParticipants("web", 2, JOINED);
 
         // docs/signalling.md: bad-message closes this socket, nobody else is disturbed.
         for (String bad : List.of("not json", "{\"type\":\"join\"}")) {
-            try (SignallingSocket raw = SignallingSocket.connect(gateway.signallingUri(), Duration.ofSeconds(5))) {
+            try (SignallingSocket raw = SignallingSocket.connect(stage.gateway().signallingUri(), Duration.ofSeconds(5))) {
                 raw.send(bad);
                 JsonNode error = raw.awaitMessage("error", Duration.ofSeconds(5));
                 assertEquals("bad-message", error.path("code").asText(), "answer to '" + bad + "': " + error);
@@ -136,14 +114,14 @@ class BrowserRoomTest {
             }
         }
 
-        assertEquals(2, gateway.gateway().participantCount("web"));
+        assertEquals(2, stage.gateway().gateway().participantCount("web"));
         assertEquals("connected", ada.state(), "lastError " + ada.lastError());
         long from = System.nanoTime();
         ada.awaitHearing(HEARING, 1000);
         ada.assertHearsTones(new double[] {1000}, 440);
         listenAtLeast(from);
         long to = System.nanoTime();
-        assertEquals(2, gateway.gateway().participantCount("web"));
+        assertEquals(2, stage.gateway().gateway().participantCount("web"));
 
         assertEquals(BaresipPhone.CallState.ESTABLISHED, bob.callState(), bob.logTail());
         bob.close();
@@ -153,12 +131,12 @@ class BrowserRoomTest {
     @Test
     void autojoinJoinsWithoutInteractionAndLeavingEmptiesTheRoom() throws Exception {
         // Only the URL: no field is typed, no button pressed.
-        RoomPage ada = RoomPage.autojoin(browser("ada", 440), gateway, "lobby", "Ada");
+        RoomPage ada = RoomPage.autojoin(browser("ada", 440), stage.gateway(), "lobby", "Ada");
         ada.awaitState("connected", Duration.ofSeconds(20));
-        gateway.awaitParticipants("lobby", 1, JOINED);
+        stage.gateway().awaitParticipants("lobby", 1, JOINED);
         Browser cleoBrowser = browser("cleo", 1700);
-        RoomPage cleo = RoomPage.join(cleoBrowser, gateway, "lobby", "Cleo");
-        gateway.awaitParticipants("lobby", 2, JOINED);
+        RoomPage cleo = RoomPage.join(cleoBrowser, stage.gateway(), "lobby", "Cleo");
+        stage.gateway().awaitParticipants("lobby", 2, JOINED);
         ada.awaitParticipants(l -> l.size() == 2 && count(l, "browser") == 2, JOINED, "should list both browsers");
         assertEquals("Ada", ada.self().name());
         assertEquals("Cleo", cleo.self().name());
@@ -167,13 +145,13 @@ class BrowserRoomTest {
         // Leave button: the page says so, the gateway drops the participant, the other page sees it.
         ada.clickLeave();
         ada.awaitState("left", Duration.ofSeconds(10));
-        gateway.awaitParticipants("lobby", 1, JOINED);
+        stage.gateway().awaitParticipants("lobby", 1, JOINED);
         cleo.awaitParticipants(l -> l.size() == 1 && l.getFirst().name().equals("Cleo"), JOINED,
                 "should list only itself after Ada left");
 
         // Closing the browser: its socket and ICE go away; the gateway notices well within the 20 s liveness.
         cleoBrowser.close();
-        gateway.awaitParticipants("lobby", 0, Duration.ofSeconds(25));
+        stage.gateway().awaitParticipants("lobby", 0, Duration.ofSeconds(25));
     }
 
     private static long count(List<Participant> list, String kind) {

@@ -3,16 +3,12 @@ package org.passerelle.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.passerelle.tests.RoomPage.Participant;
 
 /**
@@ -29,46 +25,27 @@ class FirefoxRoomTest {
     private static final int PHONE_HZ = 440;
     private static final int CHROMIUM_HZ = 1700;
 
-    private Path work;
-    private TestGateway gateway;
-    private final List<AutoCloseable> peers = new ArrayList<>();
+    @RegisterExtension
+    final RoomStage stage = new RoomStage(RequiredTool.FIREFOX, RequiredTool.GECKODRIVER, RequiredTool.BARESIP);
 
-    @BeforeEach
-    void setUp(TestInfo info) throws Exception {
-        work = TestDirs.forTest(info);
-        RequiredTool.FIREFOX.require();
-        RequiredTool.GECKODRIVER.require();
-        RequiredTool.BARESIP.require();
-        gateway = TestGateway.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable peer : peers.reversed()) {
-            peer.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     private RoomPage firefox(String room) throws Exception {
         // tone 0: what Firefox's fake microphone sends by itself
-        Browser b = Browser.builder("firefox", work).firefox().tone(0).start();
-        peers.add(b);
+        Browser b = Browser.builder("firefox", stage.work()).firefox().tone(0).start();
+        stage.peer(b);
         assertEquals(FIREFOX_HZ, b.toneHz());
-        return RoomPage.join(b, gateway, room, "Fox");
+        return RoomPage.join(b, stage.gateway(), room, "Fox");
     }
 
     private RoomPage chromium(String room) throws Exception {
-        Browser b = Browser.builder("chromium", work).tone(CHROMIUM_HZ).start();
-        peers.add(b);
-        return RoomPage.join(b, gateway, room, "Chrome");
+        Browser b = Browser.builder("chromium", stage.work()).tone(CHROMIUM_HZ).start();
+        stage.peer(b);
+        return RoomPage.join(b, stage.gateway(), room, "Chrome");
     }
 
     private BaresipPhone phone(String room) throws Exception {
-        BaresipPhone p = BaresipPhone.builder("bob", work).tone(PHONE_HZ).calling(gateway.roomUri(room)).start();
-        peers.add(p);
+        BaresipPhone p = BaresipPhone.builder("bob", stage.work()).tone(PHONE_HZ).calling(stage.gateway().roomUri(room)).start();
+        stage.peer(p);
         p.awaitEstablished(Duration.ofSeconds(10));
         return p;
     }
@@ -76,9 +53,9 @@ class FirefoxRoomTest {
     @Test
     void firefoxAndAPhoneHearEachOther() throws Exception {
         RoomPage fox = firefox("fox");
-        gateway.awaitParticipants("fox", 1, JOINED);
+        stage.gateway().awaitParticipants("fox", 1, JOINED);
         BaresipPhone bob = phone("fox");
-        gateway.awaitParticipants("fox", 2, JOINED);
+        stage.gateway().awaitParticipants("fox", 2, JOINED);
         List<Participant> list = fox.awaitParticipants(l -> l.size() == 2 && count(l, "phone") == 1, JOINED,
                 "should list itself and the phone");
         assertEquals("browser", fox.self().kind(), list.toString());
@@ -103,7 +80,7 @@ class FirefoxRoomTest {
     void firefoxAndChromiumHearEachOtherAndQuittingFirefoxLeavesTheRoom() throws Exception {
         RoomPage fox = firefox("mixed");
         RoomPage chrome = chromium("mixed");
-        gateway.awaitParticipants("mixed", 2, JOINED);
+        stage.gateway().awaitParticipants("mixed", 2, JOINED);
         for (RoomPage page : List.of(fox, chrome)) {
             page.awaitParticipants(l -> l.size() == 2 && count(l, "browser") == 2, JOINED, "should list both browsers");
         }
@@ -117,7 +94,7 @@ class FirefoxRoomTest {
         // Quitting Firefox without Leave: its page says goodbye on pagehide (or ICE goes quiet).
         long closing = System.nanoTime();
         fox.browser().close();
-        gateway.awaitParticipants("mixed", 1, Duration.ofSeconds(25));
+        stage.gateway().awaitParticipants("mixed", 1, Duration.ofSeconds(25));
         chrome.awaitParticipants(l -> l.size() == 1 && l.getFirst().name().equals("Chrome"), JOINED,
                 "should list only itself once Firefox is gone");
         System.out.printf("firefox quit: the room dropped it after %d ms%n", (System.nanoTime() - closing) / 1_000_000);
@@ -128,7 +105,7 @@ class FirefoxRoomTest {
         RoomPage fox = firefox("leave");
         RoomPage chrome = chromium("leave");
         BaresipPhone bob = phone("leave");
-        gateway.awaitParticipants("leave", 3, JOINED);
+        stage.gateway().awaitParticipants("leave", 3, JOINED);
         chrome.awaitParticipants(l -> l.size() == 3, JOINED, "should list Firefox, itself and the phone");
 
         Await.pause(RoomConversation.SETTLE);
@@ -139,8 +116,8 @@ class FirefoxRoomTest {
 
         fox.clickLeave();
         fox.awaitState("left", JOINED);
-        gateway.awaitParticipants("leave", 2, JOINED);
-        assertEquals(2, gateway.gateway().participantCount("leave"));
+        stage.gateway().awaitParticipants("leave", 2, JOINED);
+        assertEquals(2, stage.gateway().gateway().participantCount("leave"));
         chrome.awaitParticipants(l -> l.size() == 2 && l.stream().noneMatch(p -> p.name().equals("Fox")), JOINED,
                 "should no longer list Firefox");
 

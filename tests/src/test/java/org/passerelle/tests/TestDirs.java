@@ -23,9 +23,18 @@ public final class TestDirs {
 
     /** A fresh directory for one test (its old content from an earlier run is removed). */
     public static Path forTest(TestInfo info) {
-        String cls = info.getTestClass().map(Class::getSimpleName).orElse("test");
-        String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
-        String display = info.getDisplayName().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("_+$", "");
+        return forTest(info.getTestClass().map(Class::getSimpleName).orElse("test"),
+                info.getTestMethod().map(m -> m.getName()).orElse("test"), info.getDisplayName());
+    }
+
+    /** The same, from a JUnit extension's context. */
+    public static Path forTest(org.junit.jupiter.api.extension.ExtensionContext context) {
+        return forTest(context.getTestClass().map(Class::getSimpleName).orElse("test"),
+                context.getTestMethod().map(m -> m.getName()).orElse("test"), context.getDisplayName());
+    }
+
+    private static Path forTest(String cls, String method, String displayName) {
+        String display = displayName.replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("_+$", "");
         String leaf = display.startsWith(method) ? display : method + "_" + display;
         Path dir = root().resolve(cls).resolve(leaf.length() > 80 ? leaf.substring(0, 80) : leaf);
         try {
