@@ -482,7 +482,7 @@ public final class LoadGenerator implements SipListener {
 
     private void writeReport(Room[] roomStats, long setupEnd, double holdSeconds) throws IOException {
         int established = 0, endedByGateway = 0, withAudio = 0;
-        long expected = 0, lost = 0, received = 0, receivedInHold = 0, sent = 0;
+        long expected = 0, lost = 0, received = 0, receivedInHold = 0, sent = 0, burstRestarts = 0;
         Percentiles firstAudio = new Percentiles();
         Percentiles jitter = new Percentiles();
         double jitterSum = 0;
@@ -493,6 +493,7 @@ public final class LoadGenerator implements SipListener {
             expected += c.expected();
             lost += c.lost();
             received += c.received;
+            burstRestarts += c.burstRestarts;
             receivedInHold += c.receivedInHold;
             sent += c.framesSent();
             if (c.firstAudioNanos != 0) {
@@ -525,6 +526,7 @@ public final class LoadGenerator implements SipListener {
         for (GeneratorCall c : all) inOrder.add(c.okNanos == 0 ? -1.0 : Math.round((c.okNanos - c.inviteNanos) / 1e5) / 10.0);
         m.put("inviteTo200MsInInviteOrder", inOrder);
         m.put("callsWithAudioBack", withAudio);
+        m.put("burstRestartsInHold", burstRestarts);
         m.put("inviteToFirstAudioMs", firstAudio.summary());
         m.put("addedLatencyMs", latency.summary());
         m.put("addedLatencySecondHalfMs", lateLatency.summary());

@@ -292,7 +292,7 @@ public final class LoadHarness {
 
         void putAudio(Map<String, Object> to) {
             for (String k : List.of("sustainedCallsPerSecond", "setupSeconds", "inviteTo200Ms", "callsWithAudioBack",
-                    "inviteToFirstAudioMs", "addedLatencyMs", "addedLatencySecondHalfMs", "lossPercent", "packetsExpected", "packetsLost",
+                    "inviteToFirstAudioMs", "addedLatencyMs", "addedLatencySecondHalfMs", "burstRestartsInHold", "lossPercent", "packetsExpected", "packetsLost",
                     "receivedInHoldPercentOfDue", "jitterMs")) {
                 to.put(k, g.get(k));
             }

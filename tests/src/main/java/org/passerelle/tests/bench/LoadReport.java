@@ -79,6 +79,8 @@ final class LoadReport {
                         ratio.get(k.replace("Ms", "") + "_" + p));
             }
         }
+        cmp(b, "bursts heard / dropouts in them", count(r.get("addedLatencyMs")) + " / " + r.get("burstRestartsInHold"),
+                count(peer.get("addedLatencyMs")) + " / " + peer.get("burstRestartsInHold"), null);
         cmp(b, "packet loss %", r.get("lossPercent"), peer.get("lossPercent"), null);
         cmp(b, "received / due in hold %", r.get("receivedInHoldPercentOfDue"), peer.get("receivedInHoldPercentOfDue"), null);
         Map<String, Object> ja = (Map<String, Object>) r.get("jitterMs");
@@ -92,6 +94,10 @@ final class LoadReport {
         }
         cmp(b, "/ codec limit (PCMU⇄Opus)", r.get("ratioToCodecLimit"), peer.get("ratioToCodecLimit"), null);
         return b.toString();
+    }
+
+    private static Object count(Object percentiles) {
+        return percentiles instanceof Map<?, ?> m ? m.get("count") : "-";
     }
 
     private static void cmp(StringBuilder b, String name, Object passerelle, Object peer, Object ratio) {
