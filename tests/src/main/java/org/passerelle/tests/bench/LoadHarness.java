@@ -427,7 +427,9 @@ public final class LoadHarness {
     }
 
     private static Double ratio(Object a, Object b) {
-        return a instanceof Number x && b instanceof Number y && y.doubleValue() > 0 ? round(x.doubleValue() / y.doubleValue()) : null;
+        // Not for a negative side: RSS per call is below 0 when the JVM gave memory back during the hold.
+        return a instanceof Number x && b instanceof Number y && x.doubleValue() >= 0 && y.doubleValue() > 0
+                ? round(x.doubleValue() / y.doubleValue()) : null;
     }
 
     /** tests/livekit/client/bench-talker.mjs, with its node_modules installed (tests/setup.sh livekit_client). */
