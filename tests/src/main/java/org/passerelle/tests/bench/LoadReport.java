@@ -48,6 +48,8 @@ final class LoadReport {
         Map<String, Object> peer = (Map<String, Object>) r.get("livekitSip");
         if (peer != null && peer.get("notRun") != null) {
             b.append(String.format("%nLiveKit SIP: not run (%s)%n", peer.get("notRun")));
+        } else if (peer != null && peer.get("failed") != null) {
+            b.append(String.format("%nLiveKit SIP: failed (%s; log %s)%n", peer.get("failed"), peer.get("log")));
         } else if (peer != null) {
             b.append(peerTable(r, peer));
         }

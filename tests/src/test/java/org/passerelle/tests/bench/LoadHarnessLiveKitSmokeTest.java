@@ -2,6 +2,7 @@ package org.passerelle.tests.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -49,6 +50,7 @@ class LoadHarnessLiveKitSmokeTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> lks = (Map<String, Object>) report.get("livekitSip");
         if (peer) {
+            assertNull(lks.get("failed"), () -> "LiveKit SIP phase: " + lks);
             assertEquals(6, ((Number) lks.get("callsEstablished")).intValue(), () -> "LiveKit SIP: " + lks);
             assertTrue(((Number) lks.get("callsWithAudioBack")).intValue() > 0, () -> "LiveKit SIP callers heard their room: " + lks);
             @SuppressWarnings("unchecked")
