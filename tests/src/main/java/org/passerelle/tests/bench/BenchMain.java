@@ -28,7 +28,8 @@ public final class BenchMain {
                 System.err.println("""
                         usage: bench jmh [JMH options] [benchmark regexp]
                                  quick defaults: -f 1 -wi 2 -w 1s -i 3 -r 1s (give any to override); -h lists JMH's options
-                               bench load --calls N --seconds T [--rooms R] [--rate CPS] [--jar FILE] [--out DIR] [--jfr true]""");
+                               bench load --calls N --seconds T [--rooms R] [--rate CPS] [--jar FILE] [--out DIR] [--jfr true]
+                                 [--platform embedded|livekit] [--peer livekit-sip|none]""");
                 System.exit(cmd.equals("help") ? 0 : 2);
             }
         }

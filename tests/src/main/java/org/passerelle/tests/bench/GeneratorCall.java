@@ -46,6 +46,10 @@ final class GeneratorCall {
     private boolean hasTransit;
     double jitterUnits;
     private boolean inBurst;
+    /** The talker's burst last timed here: a burst is timed once, at its first onset. */
+    private long timedBurst;
+    /** Onsets seen again within a burst already timed (the audio dropped out mid-burst). */
+    long burstRestarts;
 
     GeneratorCall(int index, String room, boolean talker, LoadGenerator.Room roomStats) throws IOException {
         this.index = index;
@@ -123,7 +127,12 @@ final class GeneratorCall {
                 inBurst = true;
                 long sent = roomStats.burstSentNanos;
                 long latency = now - sent;
-                if (holding && sent != 0 && latency > 0 && latency < 500_000_000L) {
+                if (sent != 0 && sent == timedBurst) {
+                    // A dropout inside the burst, not a new burst: timing it would add the
+                    // dropout's place in the burst to the latency.
+                    if (holding) burstRestarts++;
+                } else if (holding && sent != 0 && latency > 0 && latency < 500_000_000L) {
+                    timedBurst = sent;
                     roomStats.latencies.add(latency);
                     long half = LoadGenerator.holdSecondHalfNanos;
                     if (half != 0 && now >= half) roomStats.lateLatencies.add(latency);

@@ -80,6 +80,8 @@ public final class LoadGenerator implements SipListener {
     private final int seconds;
     private final Path out;
     private final String roomPrefix;
+    /** What is dialled for room i (String.format with i), e.g. a LiveKit SIP trunk's number; null: the room's name. */
+    private final String dialFormat;
     /** LiveKit load: the SFU's URL and keys and the talker script; null for embedded rooms. */
     private final String livekitUrl;
     private final String livekitKey;
@@ -121,6 +123,7 @@ public final class LoadGenerator implements SipListener {
         seconds = Integer.parseInt(o.get("seconds"));
         out = Path.of(o.get("out"));
         roomPrefix = o.getOrDefault("room-prefix", "load");
+        dialFormat = o.get("dial-format");
         localSipPort = Integer.parseInt(o.get("sip-port"));
         livekitUrl = o.get("livekit-url");
         livekitKey = o.get("livekit-key");
@@ -276,11 +279,12 @@ public final class LoadGenerator implements SipListener {
     private void invite(GeneratorCall c) {
         try {
             String user = "load" + c.index;
-            SipURI requestUri = addresses.createSipURI(c.room, targetHost + ":" + targetPort);
+            String dialled = dialFormat == null ? c.room : String.format(dialFormat, c.index % rooms);
+            SipURI requestUri = addresses.createSipURI(dialled, targetHost + ":" + targetPort);
             SipURI me = addresses.createSipURI(user, "127.0.0.1:" + localSipPort);
             Address fromAddress = addresses.createAddress(me);
             fromAddress.setDisplayName("Load " + c.index);
-            Address toAddress = addresses.createAddress(addresses.createSipURI(c.room, targetHost + ":" + targetPort));
+            Address toAddress = addresses.createAddress(addresses.createSipURI(dialled, targetHost + ":" + targetPort));
             CallIdHeader callId = provider.getNewCallId();
             List<ViaHeader> via = List.of(headers.createViaHeader("127.0.0.1", localSipPort, "udp", null));
             Request invite = messages.createRequest(requestUri, Request.INVITE, callId,
@@ -478,7 +482,7 @@ public final class LoadGenerator implements SipListener {
 
     private void writeReport(Room[] roomStats, long setupEnd, double holdSeconds) throws IOException {
         int established = 0, endedByGateway = 0, withAudio = 0;
-        long expected = 0, lost = 0, received = 0, receivedInHold = 0, sent = 0;
+        long expected = 0, lost = 0, received = 0, receivedInHold = 0, sent = 0, burstRestarts = 0;
         Percentiles firstAudio = new Percentiles();
         Percentiles jitter = new Percentiles();
         double jitterSum = 0;
@@ -489,6 +493,7 @@ public final class LoadGenerator implements SipListener {
             expected += c.expected();
             lost += c.lost();
             received += c.received;
+            burstRestarts += c.burstRestarts;
             receivedInHold += c.receivedInHold;
             sent += c.framesSent();
             if (c.firstAudioNanos != 0) {
@@ -521,6 +526,7 @@ public final class LoadGenerator implements SipListener {
         for (GeneratorCall c : all) inOrder.add(c.okNanos == 0 ? -1.0 : Math.round((c.okNanos - c.inviteNanos) / 1e5) / 10.0);
         m.put("inviteTo200MsInInviteOrder", inOrder);
         m.put("callsWithAudioBack", withAudio);
+        m.put("burstRestartsInHold", burstRestarts);
         m.put("inviteToFirstAudioMs", firstAudio.summary());
         m.put("addedLatencyMs", latency.summary());
         m.put("addedLatencySecondHalfMs", lateLatency.summary());

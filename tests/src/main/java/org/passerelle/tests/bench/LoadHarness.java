@@ -35,6 +35,12 @@ import java.util.concurrent.TimeUnit;
  * CPU and memory from /proc (and the gateway's live heap with jcmd), measures the codec limit in
  * this process once both are gone, then prints a table and writes JSON.
  *
+ * <p>With {@code --platform livekit} the rooms are on a livekit-server the harness starts, with
+ * one LiveKit talker per room; then, with {@code --peer livekit-sip} (the default when the binary
+ * is built), the same calls run again in the same run through LiveKit SIP joining the same
+ * server, its process sampled exactly as the gateway's, and the report gives Passerelle / LiveKit
+ * SIP ratios.
+ *
  * <p>Bounded: at most {@value #MAX_CALLS} calls, {@value #MAX_SECONDS} s of hold, {@value #MAX_RATE}
  * calls/s; every wait has a deadline and both processes are killed on the way out.
  */
@@ -48,15 +54,27 @@ public final class LoadHarness {
     /** Where the calls' rooms are: inside the gateway, or on a LiveKit server the harness starts. */
     public enum Platform { EMBEDDED, LIVEKIT }
 
+    /** Who else takes the same load in the same run: LiveKit SIP (on the LiveKit platform only), or no one. */
+    public enum Peer { LIVEKIT_SIP, NONE }
+
     /** What one run was asked to do. */
     public record Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds,
-                          boolean jfr, Platform platform) {
+                          boolean jfr, Platform platform, Peer peer) {
         /** Embedded rooms. */
         public Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds, boolean jfr) {
             this(calls, seconds, rooms, rate, jar, outDir, codecSeconds, jfr, Platform.EMBEDDED);
         }
 
+        /** No peer. */
+        public Options(int calls, int seconds, int rooms, double rate, Path jar, Path outDir, double codecSeconds, boolean jfr,
+                       Platform platform) {
+            this(calls, seconds, rooms, rate, jar, outDir, codecSeconds, jfr, platform, Peer.NONE);
+        }
+
         public Options {
+            if (peer == Peer.LIVEKIT_SIP && platform != Platform.LIVEKIT) {
+                throw new IllegalArgumentException("--peer livekit-sip needs --platform livekit (LiveKit SIP joins LiveKit rooms)");
+            }
             if (platform == Platform.LIVEKIT && rooms > MAX_LIVEKIT_ROOMS) {
                 throw new IllegalArgumentException("--rooms must be at most " + MAX_LIVEKIT_ROOMS
                         + " on LiveKit (one talker process per room); give --rooms");
@@ -76,7 +94,7 @@ public final class LoadHarness {
                 o.put(args[i].substring(2), args[++i]);
             }
             for (String k : o.keySet()) {
-                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr", "platform").contains(k)) {
+                if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr", "platform", "peer").contains(k)) {
                     throw new IllegalArgumentException("unknown option --" + k);
                 }
             }
@@ -84,6 +102,13 @@ public final class LoadHarness {
                 case "embedded" -> Platform.EMBEDDED;
                 case "livekit" -> Platform.LIVEKIT;
                 default -> throw new IllegalArgumentException("--platform must be embedded or livekit");
+            };
+            // On LiveKit, LiveKit SIP takes the same load after Passerelle when it is built.
+            Peer peer = switch (o.getOrDefault("peer", platform == Platform.LIVEKIT && BenchLiveKitSip.binary().isPresent()
+                    ? "livekit-sip" : "none")) {
+                case "livekit-sip" -> Peer.LIVEKIT_SIP;
+                case "none" -> Peer.NONE;
+                default -> throw new IllegalArgumentException("--peer must be livekit-sip or none");
             };
             // On LiveKit 50 by default: what 2 cores carry with the SFU and the talkers on them (BENCHMARKS.md).
             int calls = Integer.parseInt(o.getOrDefault("calls", platform == Platform.LIVEKIT ? "50" : "100"));
@@ -94,7 +119,7 @@ public final class LoadHarness {
                     o.containsKey("jar") ? Path.of(o.get("jar")) : null,
                     Path.of(o.getOrDefault("out", defaultOut().toString())),
                     Double.parseDouble(o.getOrDefault("codec-seconds", "3")),
-                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")), platform);
+                    Boolean.parseBoolean(o.getOrDefault("jfr", "false")), platform, peer);
         }
 
         private static Path defaultOut() {
@@ -139,66 +164,176 @@ public final class LoadHarness {
         int rtpLast = rtpFirst + 4 * o.calls() + 100;
 
         boolean livekit = o.platform() == Platform.LIVEKIT;
+        boolean peer = o.peer() == Peer.LIVEKIT_SIP;
         BenchLiveKitServer sfu = null;
         Path talkerScript = null;
+        Path peerBinary = null;
+        if (peer) {
+            peerBinary = BenchLiveKitSip.binary().orElseThrow(() -> new IllegalStateException(
+                    "livekit-sip " + BenchLiveKitSip.VERSION + " is not built: run tests/setup.sh livekit_sip, or give --peer none"));
+        }
         if (livekit) {
             Path binary = BenchLiveKitServer.binary().orElseThrow(() -> new IllegalStateException(
                     "livekit-server " + BenchLiveKitServer.VERSION + " is not built: run tests/setup.sh livekit"));
             talkerScript = talkerScript();
-            sfu = BenchLiveKitServer.start(binary, runDir, freePort(), freePort(), freePort());
+            // Redis only for the peer: LiveKit SIP reaches the server through it (psrpc).
+            sfu = BenchLiveKitServer.start(binary, runDir, freePort(), freePort(), freePort(), peer ? freePort() : 0);
         }
-        List<String> gwCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow"));
-        if (o.jfr()) {
-            // JFR's profile settings (method samples every 10-20 ms): see 'jfr view hot-methods gateway.jfr'
-            gwCmd.add("-XX:StartFlightRecording=filename=" + runDir.resolve("gateway.jfr") + ",settings=profile");
-        }
-        if (o.jar() != null) {
-            gwCmd.addAll(List.of("-jar", o.jar().toString()));
-        } else {
-            gwCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.passerelle.gateway.Main"));
-        }
-        gwCmd.addAll(List.of("run", "--bind", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
-                "--http-port", Integer.toString(httpPort), "--rtp-ports", rtpFirst + "-" + rtpLast));
-        if (livekit) {
-            // Calls join LiveKit rooms (README "Rooms on LiveKit"); no waiting prompt: the rooms'
-            // talkers are in before the first call, and a prompt would pass for the room's audio.
-            Path config = runDir.resolve("gateway.yaml");
-            Files.writeString(config, String.join("\n", "livekit:", "  url: " + sfu.url(),
-                    "  apiKey: " + BenchLiveKitServer.API_KEY, "  apiSecret: " + BenchLiveKitServer.API_SECRET,
-                    "  waitingPrompt: false", ""));
-            gwCmd.addAll(List.of("--config", config.toString()));
-        }
-        Files.writeString(runDir.resolve("gateway-command.txt"), String.join(" ", gwCmd) + "\n");
-        Process gateway = new ProcessBuilder(gwCmd).redirectErrorStream(true)
-                .redirectOutput(runDir.resolve("gateway.log").toFile()).start();
-        Process generator = null;
         Map<String, Object> report = new LinkedHashMap<>();
         try {
-            awaitHealthy(httpPort, gateway, Duration.ofSeconds(60));
-            ProcessSampler gw = new ProcessSampler(gateway.pid());
-            long idleRss = gw.rssBytes();
-            long idleHeap = gw.liveHeapBytes();
-            double gwCpuIdle = gw.cpuSeconds();
-
-            Path genJson = runDir.resolve("generator.json");
-            List<String> genCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                    LoadGenerator.class.getName(), "--target", "127.0.0.1:" + sipPort,
-                    "--sip-port", Integer.toString(freePort()), "--calls", Integer.toString(o.calls()),
-                    "--rooms", Integer.toString(o.rooms()), "--rate", Double.toString(o.rate()),
-                    "--seconds", Integer.toString(o.seconds()), "--out", genJson.toString()));
-            if (livekit) {
-                genCmd.addAll(List.of("--livekit-url", sfu.url(), "--livekit-key", BenchLiveKitServer.API_KEY,
-                        "--livekit-secret", BenchLiveKitServer.API_SECRET, "--talker-script", talkerScript.toString()));
+            List<String> gwCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                    "--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow"));
+            if (o.jfr()) {
+                // JFR's profile settings (method samples every 10-20 ms): see 'jfr view hot-methods gateway.jfr'
+                gwCmd.add("-XX:StartFlightRecording=filename=" + runDir.resolve("gateway.jfr") + ",settings=profile");
             }
-            Files.writeString(runDir.resolve("generator-command.txt"), String.join(" ", genCmd) + "\n");
-            generator = new ProcessBuilder(genCmd).redirectError(runDir.resolve("generator.log").toFile()).start();
+            if (o.jar() != null) {
+                gwCmd.addAll(List.of("-jar", o.jar().toString()));
+            } else {
+                gwCmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.passerelle.gateway.Main"));
+            }
+            gwCmd.addAll(List.of("run", "--bind", "127.0.0.1", "--sip-port", Integer.toString(sipPort),
+                    "--http-port", Integer.toString(httpPort), "--rtp-ports", rtpFirst + "-" + rtpLast));
+            if (livekit) {
+                // Calls join LiveKit rooms (README "Rooms on LiveKit"); no waiting prompt: the rooms'
+                // talkers are in before the first call, and a prompt would pass for the room's audio.
+                Path config = runDir.resolve("gateway.yaml");
+                Files.writeString(config, String.join("\n", "livekit:", "  url: " + sfu.url(),
+                        "  apiKey: " + BenchLiveKitServer.API_KEY, "  apiSecret: " + BenchLiveKitServer.API_SECRET,
+                        "  waitingPrompt: false", ""));
+                gwCmd.addAll(List.of("--config", config.toString()));
+            }
+            Files.writeString(runDir.resolve("gateway-command.txt"), String.join(" ", gwCmd) + "\n");
+            Process gateway = new ProcessBuilder(gwCmd).redirectErrorStream(true)
+                    .redirectOutput(runDir.resolve("gateway.log").toFile()).start();
+            Phase pass;
+            try {
+                awaitHealthy(httpPort, gateway, Duration.ofSeconds(60));
+                pass = phase(o, java, runDir, new ProcessSampler(gateway.pid()), true, sipPort, null, sfu, talkerScript);
+            } finally {
+                stop(gateway);
+            }
+            report.put("kind", livekit ? "livekit" : "embedded");
+            report.put("time", Instant.now().toString());
+            report.put("calls", o.calls());
+            report.put("rooms", o.rooms());
+            report.put("rate", o.rate());
+            report.put("seconds", o.seconds());
+            pass.putCalls(report);
+            report.put("gateway", pass.process());
+            if (pass.sfu() != null) report.put("livekitServer", pass.sfu());
+            report.put("generator", pass.generator());
+            pass.putAudio(report);
+
+            if (peer) {
+                // The same calls through LiveKit SIP on the same livekit-server, once Passerelle is
+                // gone: same N, T, rooms and rate, a fresh identical set of talkers, a fresh
+                // livekit-sip (a closed call keeps its RTP port 30 s).
+                Path peerDir = Files.createDirectories(runDir.resolve("livekit-sip"));
+                int peerSipPort = freePort();
+                int peerRtpFirst = rtpLast + 2 - (rtpLast % 2);
+                int peerRtpLast = peerRtpFirst + 2 * o.calls() + 100;
+                Map<String, Object> lks = new LinkedHashMap<>();
+                lks.put("version", BenchLiveKitSip.VERSION);
+                try (BenchLiveKitSip sip = BenchLiveKitSip.start(peerBinary, peerDir, sfu, peerSipPort, peerRtpFirst, peerRtpLast)) {
+                    lks.put("log", sip.log().toString());
+                    BenchLiveKitSip.routeRooms(sfu, "load", o.rooms());
+                    Phase p = phase(o, java, peerDir, new ProcessSampler(sip.pid()), false, peerSipPort,
+                            BenchLiveKitSip.NUMBER_FORMAT, sfu, talkerScript);
+                    p.putCalls(lks);
+                    lks.put("process", p.process());
+                    lks.put("livekitServer", p.sfu());
+                    lks.put("generator", p.generator());
+                    p.putAudio(lks);
+                    report.put("passerelleToLiveKitSip", ratios(report, lks));
+                } catch (Exception e) {
+                    // Passerelle's figures stand; the report says why the peer has none.
+                    System.err.println("bench load: the LiveKit SIP phase failed: " + e);
+                    lks.put("failed", e.toString());
+                }
+                report.put("livekitSip", lks);
+            } else if (livekit) {
+                report.put("livekitSip", Map.of("notRun", BenchLiveKitSip.binary().isPresent() ? "--peer none"
+                        : "livekit-sip " + BenchLiveKitSip.VERSION + " not built (tests/setup.sh livekit_sip)"));
+            }
+        } finally {
+            if (sfu != null) sfu.close();
+        }
+        // The codec limit, measured here once the gateway and the generator are gone.
+        CodecLimit.Result limit = CodecLimit.measure(Math.max(2, o.calls() / o.rooms()), o.codecSeconds());
+        Map<String, Object> lim = new LinkedHashMap<>();
+        lim.put("embeddedCpuSecondsPerCallMinute", round4(limit.embedded()));
+        lim.put("pcmuOpusCpuSecondsPerCallMinute", round4(limit.pcmuOpus()));
+        report.put("codecLimit", lim);
+        @SuppressWarnings("unchecked")
+        Object perCall = ((Map<String, Object>) report.get("gateway")).get("cpuSecondsPerCallMinute");
+        // Each call's own path: PCMU⇄Opus on LiveKit (its track is Opus-encoded for the SFU; the
+        // room's tracks are decoded once per room), the embedded room path otherwise.
+        double ownLimit = livekit ? limit.pcmuOpus() : limit.embedded();
+        report.put("ratioToCodecLimit", perCall instanceof Number n && ownLimit > 0
+                ? round(n.doubleValue() / ownLimit) : null);
+        if (report.get("livekitSip") instanceof Map<?, ?> m && m.get("process") instanceof Map<?, ?> pm
+                && pm.get("cpuSecondsPerCallMinute") instanceof Number n && ownLimit > 0) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lks = (Map<String, Object>) m;
+            lks.put("ratioToCodecLimit", round(n.doubleValue() / ownLimit));
+        }
+        report.put("machine", machine);
+        Path json = runDir.resolve("report.json");
+        report.put("jsonFile", json.toString());
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        mapper.writeValue(json.toFile(), report);
+        mapper.writeValue(o.outDir().resolve("load-latest.json").toFile(), report);
+        return report;
+    }
+
+    /** What one phase measured: the generator's figures, the target's process, the generator's and the SFU's CPU. */
+    private record Phase(Map<String, Object> g, Map<String, Object> process, Map<String, Object> generator,
+                         Map<String, Object> sfu) {
+        void putCalls(Map<String, Object> to) {
+            for (String k : List.of("callsEstablished", "callsFailed", "failuresByCode", "callsEndedByGateway")) to.put(k, g.get(k));
+        }
+
+        void putAudio(Map<String, Object> to) {
+            for (String k : List.of("sustainedCallsPerSecond", "setupSeconds", "inviteTo200Ms", "callsWithAudioBack",
+                    "inviteToFirstAudioMs", "addedLatencyMs", "addedLatencySecondHalfMs", "burstRestartsInHold", "lossPercent", "packetsExpected", "packetsLost",
+                    "receivedInHoldPercentOfDue", "jitterMs")) {
+                to.put(k, g.get(k));
+            }
+        }
+    }
+
+    /**
+     * Runs the generator against the SIP target at {@code sipPort} (the gateway, or the peer) and
+     * samples the target's process exactly alike: CPU over the hold, RSS idle and at its largest
+     * in the hold, and the live Java heap when {@code javaHeap}.
+     */
+    private static Phase phase(Options o, String java, Path dir, ProcessSampler gw, boolean javaHeap, int sipPort,
+                               String dialFormat, BenchLiveKitServer sfu, Path talkerScript) throws Exception {
+        boolean livekit = sfu != null;
+        long idleRss = gw.rssBytes();
+        long idleHeap = javaHeap ? gw.liveHeapBytes() : -1;
+        double gwCpuIdle = gw.cpuSeconds();
+
+        Path genJson = dir.resolve("generator.json");
+        List<String> genCmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                LoadGenerator.class.getName(), "--target", "127.0.0.1:" + sipPort,
+                "--sip-port", Integer.toString(freePort()), "--calls", Integer.toString(o.calls()),
+                "--rooms", Integer.toString(o.rooms()), "--rate", Double.toString(o.rate()),
+                "--seconds", Integer.toString(o.seconds()), "--out", genJson.toString()));
+        if (livekit) {
+            genCmd.addAll(List.of("--livekit-url", sfu.url(), "--livekit-key", BenchLiveKitServer.API_KEY,
+                    "--livekit-secret", BenchLiveKitServer.API_SECRET, "--talker-script", talkerScript.toString()));
+        }
+        if (dialFormat != null) genCmd.addAll(List.of("--dial-format", dialFormat));
+        Files.writeString(dir.resolve("generator-command.txt"), String.join(" ", genCmd) + "\n");
+        Process generator = new ProcessBuilder(genCmd).redirectError(dir.resolve("generator.log").toFile()).start();
+        try {
             ProcessSampler gen = new ProcessSampler(generator.pid());
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Process genRef = generator;
             Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(genRef.getInputStream()))) {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(generator.getInputStream()))) {
                     String l;
                     while ((l = r.readLine()) != null) lines.add(l);
                 } catch (IOException ignored) {
@@ -230,23 +365,14 @@ public final class LoadHarness {
             double genCpuHoldEnd = gen.cpuSeconds();
             double sfuCpuHoldEnd = livekit ? sfuSampler.cpuSeconds() : 0;
             rssWatch.interrupt();
-            long holdHeap = gw.liveHeapBytes();
+            long holdHeap = javaHeap ? gw.liveHeapBytes() : -1;
+            long peakRss = gw.peakRssBytes();
             await(lines, "DONE", 60, generator);
             double genCpuTotal = gen.cpuSeconds();
             generator.waitFor(10, TimeUnit.SECONDS);
 
             @SuppressWarnings("unchecked")
             Map<String, Object> g = new ObjectMapper().readValue(genJson.toFile(), Map.class);
-            report.put("kind", livekit ? "livekit" : "embedded");
-            report.put("time", Instant.now().toString());
-            report.put("calls", o.calls());
-            report.put("rooms", o.rooms());
-            report.put("rate", o.rate());
-            report.put("seconds", o.seconds());
-            report.put("callsEstablished", g.get("callsEstablished"));
-            report.put("callsFailed", g.get("callsFailed"));
-            report.put("failuresByCode", g.get("failuresByCode"));
-            report.put("callsEndedByGateway", g.get("callsEndedByGateway"));
             int est = ((Number) g.get("callsEstablished")).intValue();
             double holdSeconds = ((Number) g.get("holdSeconds")).doubleValue();
             double callMinutes = est * holdSeconds / 60.0;
@@ -259,56 +385,55 @@ public final class LoadHarness {
             gwm.put("rssIdleMiB", mib(idleRss));
             gwm.put("rssHoldMiB", mib(holdRss[0]));
             gwm.put("rssPerCallKiB", est > 0 ? round((holdRss[0] - idleRss) / 1024.0 / est) : null);
-            gwm.put("liveHeapIdleMiB", mib(idleHeap));
-            gwm.put("liveHeapHoldMiB", mib(holdHeap));
-            gwm.put("heapPerCallKiB", est > 0 && idleHeap > 0 && holdHeap > 0 ? round((holdHeap - idleHeap) / 1024.0 / est) : null);
-            gwm.put("peakRssMiB", mib(gw.peakRssBytes()));
-            report.put("gateway", gwm);
+            if (javaHeap) {
+                gwm.put("liveHeapIdleMiB", mib(idleHeap));
+                gwm.put("liveHeapHoldMiB", mib(holdHeap));
+                gwm.put("heapPerCallKiB", est > 0 && idleHeap > 0 && holdHeap > 0 ? round((holdHeap - idleHeap) / 1024.0 / est) : null);
+            }
+            gwm.put("peakRssMiB", mib(peakRss));
             Map<String, Object> genm = new LinkedHashMap<>();
             genm.put("cpuSecondsInHold", round(genCpuHoldEnd - genCpuHoldStart));
             genm.put("coresBusyInHold", round((genCpuHoldEnd - genCpuHoldStart) / holdSeconds));
             genm.put("cpuSecondsTotal", round(genCpuTotal - genCpuReady));
+            Map<String, Object> lk = null;
             if (livekit) {
                 genm.put("livekitTalkersCoresBusyInHold", g.get("livekitTalkersCoresBusyInHold"));
-                Map<String, Object> lk = new LinkedHashMap<>();
+                lk = new LinkedHashMap<>();
                 double sfuCpu = sfuCpuHoldEnd - sfuCpuHoldStart;
                 lk.put("cpuSecondsInHold", round(sfuCpu));
                 lk.put("cpuSecondsPerCallMinute", callMinutes > 0 ? round4(sfuCpu / callMinutes) : null);
                 lk.put("coresBusyInHold", round(sfuCpu / holdSeconds));
                 lk.put("talkers", o.rooms());
-                report.put("livekitServer", lk);
             }
-            report.put("generator", genm);
-            for (String k : List.of("sustainedCallsPerSecond", "setupSeconds", "inviteTo200Ms", "callsWithAudioBack",
-                    "inviteToFirstAudioMs", "addedLatencyMs", "addedLatencySecondHalfMs", "lossPercent", "packetsExpected", "packetsLost",
-                    "receivedInHoldPercentOfDue", "jitterMs")) {
-                report.put(k, g.get(k));
-            }
+            return new Phase(g, gwm, genm, lk);
         } finally {
-            if (generator != null && generator.isAlive()) generator.destroyForcibly();
-            stop(gateway);
-            if (sfu != null) sfu.close();
+            if (generator.isAlive()) generator.destroyForcibly();
         }
-        // The codec limit, measured here once the gateway and the generator are gone.
-        CodecLimit.Result limit = CodecLimit.measure(Math.max(2, o.calls() / o.rooms()), o.codecSeconds());
-        Map<String, Object> lim = new LinkedHashMap<>();
-        lim.put("embeddedCpuSecondsPerCallMinute", round4(limit.embedded()));
-        lim.put("pcmuOpusCpuSecondsPerCallMinute", round4(limit.pcmuOpus()));
-        report.put("codecLimit", lim);
-        @SuppressWarnings("unchecked")
-        Object perCall = ((Map<String, Object>) report.get("gateway")).get("cpuSecondsPerCallMinute");
-        // Each call's own path: PCMU⇄Opus on LiveKit (its track is Opus-encoded for the SFU; the
-        // room's tracks are decoded once per room), the embedded room path otherwise.
-        double ownLimit = livekit ? limit.pcmuOpus() : limit.embedded();
-        report.put("ratioToCodecLimit", perCall instanceof Number n && ownLimit > 0
-                ? round(n.doubleValue() / ownLimit) : null);
-        report.put("machine", machine);
-        Path json = runDir.resolve("report.json");
-        report.put("jsonFile", json.toString());
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        mapper.writeValue(json.toFile(), report);
-        mapper.writeValue(o.outDir().resolve("load-latest.json").toFile(), report);
-        return report;
+    }
+
+    /** Passerelle / LiveKit SIP on what both measured: below 1, Passerelle uses less (or is faster). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> ratios(Map<String, Object> pass, Map<String, Object> peer) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> a = (Map<String, Object>) pass.get("gateway");
+        Map<String, Object> b = (Map<String, Object>) peer.get("process");
+        r.put("cpuSecondsPerCallMinute", ratio(a.get("cpuSecondsPerCallMinute"), b.get("cpuSecondsPerCallMinute")));
+        r.put("rssPerCall", ratio(a.get("rssPerCallKiB"), b.get("rssPerCallKiB")));
+        r.put("rssHold", ratio(a.get("rssHoldMiB"), b.get("rssHoldMiB")));
+        for (String k : List.of("inviteTo200Ms", "inviteToFirstAudioMs", "addedLatencyMs")) {
+            Map<String, Object> pa = (Map<String, Object>) pass.get(k);
+            Map<String, Object> pb = (Map<String, Object>) peer.get(k);
+            for (String p : List.of("p50", "p99")) {
+                r.put(k.replace("Ms", "") + "_" + p, pa == null || pb == null ? null : ratio(pa.get(p), pb.get(p)));
+            }
+        }
+        return r;
+    }
+
+    private static Double ratio(Object a, Object b) {
+        // Not for a negative side: RSS per call is below 0 when the JVM gave memory back during the hold.
+        return a instanceof Number x && b instanceof Number y && x.doubleValue() >= 0 && y.doubleValue() > 0
+                ? round(x.doubleValue() / y.doubleValue()) : null;
     }
 
     /** tests/livekit/client/bench-talker.mjs, with its node_modules installed (tests/setup.sh livekit_client). */

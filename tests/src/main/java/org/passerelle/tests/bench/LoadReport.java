@@ -45,7 +45,65 @@ final class LoadReport {
                     + lim.get("pcmuOpusCpuSecondsPerCallMinute") + " PCMU⇄Opus");
             row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×" + (livekit ? " (PCMU⇄Opus)" : " (embedded)"));
         }
+        Map<String, Object> peer = (Map<String, Object>) r.get("livekitSip");
+        if (peer != null && peer.get("notRun") != null) {
+            b.append(String.format("%nLiveKit SIP: not run (%s)%n", peer.get("notRun")));
+        } else if (peer != null && peer.get("failed") != null) {
+            b.append(String.format("%nLiveKit SIP: failed (%s; log %s)%n", peer.get("failed"), peer.get("log")));
+        } else if (peer != null) {
+            b.append(peerTable(r, peer));
+        }
         return b.toString();
+    }
+
+    /** Passerelle and LiveKit SIP side by side, same calls in the same run, with their ratio. */
+    @SuppressWarnings("unchecked")
+    private static String peerTable(Map<String, Object> r, Map<String, Object> peer) {
+        StringBuilder b = new StringBuilder();
+        Map<String, Object> gw = (Map<String, Object>) r.get("gateway");
+        Map<String, Object> pp = (Map<String, Object>) peer.get("process");
+        Map<String, Object> ratio = (Map<String, Object>) r.get("passerelleToLiveKitSip");
+        b.append(String.format("%nSame load, same run, same livekit-server: Passerelle vs LiveKit SIP %s%n", peer.get("version")));
+        b.append(String.format("  %-30s %-16s %-16s %s%n", "", "Passerelle", "LiveKit SIP", "Passerelle/LK SIP"));
+        cmp(b, "calls set up / failed", r.get("callsEstablished") + " / " + r.get("callsFailed"),
+                peer.get("callsEstablished") + " / " + peer.get("callsFailed"), null);
+        cmp(b, "CPU s per call-minute", gw.get("cpuSecondsPerCallMinute"), pp.get("cpuSecondsPerCallMinute"),
+                ratio.get("cpuSecondsPerCallMinute"));
+        cmp(b, "cores busy in hold", gw.get("coresBusyInHold"), pp.get("coresBusyInHold"), null);
+        cmp(b, "RSS per call KiB", gw.get("rssPerCallKiB"), pp.get("rssPerCallKiB"), ratio.get("rssPerCall"));
+        cmp(b, "RSS idle / hold MiB", gw.get("rssIdleMiB") + " / " + gw.get("rssHoldMiB"),
+                pp.get("rssIdleMiB") + " / " + pp.get("rssHoldMiB"), ratio.get("rssHold"));
+        for (String k : new String[] {"inviteTo200Ms", "inviteToFirstAudioMs", "addedLatencyMs"}) {
+            Map<String, Object> a = (Map<String, Object>) r.get(k);
+            Map<String, Object> c = (Map<String, Object>) peer.get(k);
+            for (String p : new String[] {"p50", "p99"}) {
+                cmp(b, k.replace("Ms", " ms ") + p, a == null ? "-" : a.get(p), c == null ? "-" : c.get(p),
+                        ratio.get(k.replace("Ms", "") + "_" + p));
+            }
+        }
+        cmp(b, "bursts heard / dropouts in them", count(r.get("addedLatencyMs")) + " / " + r.get("burstRestartsInHold"),
+                count(peer.get("addedLatencyMs")) + " / " + peer.get("burstRestartsInHold"), null);
+        cmp(b, "packet loss %", r.get("lossPercent"), peer.get("lossPercent"), null);
+        cmp(b, "received / due in hold %", r.get("receivedInHoldPercentOfDue"), peer.get("receivedInHoldPercentOfDue"), null);
+        Map<String, Object> ja = (Map<String, Object>) r.get("jitterMs");
+        Map<String, Object> jb = (Map<String, Object>) peer.get("jitterMs");
+        cmp(b, "jitter ms mean / p99", ja == null ? "-" : ja.get("mean") + " / " + ja.get("p99"),
+                jb == null ? "-" : jb.get("mean") + " / " + jb.get("p99"), null);
+        Map<String, Object> la = (Map<String, Object>) r.get("livekitServer");
+        Map<String, Object> lb = (Map<String, Object>) peer.get("livekitServer");
+        if (la != null && lb != null) {
+            cmp(b, "livekit-server cores busy", la.get("coresBusyInHold"), lb.get("coresBusyInHold"), null);
+        }
+        cmp(b, "/ codec limit (PCMU⇄Opus)", r.get("ratioToCodecLimit"), peer.get("ratioToCodecLimit"), null);
+        return b.toString();
+    }
+
+    private static Object count(Object percentiles) {
+        return percentiles instanceof Map<?, ?> m ? m.get("count") : "-";
+    }
+
+    private static void cmp(StringBuilder b, String name, Object passerelle, Object peer, Object ratio) {
+        b.append(String.format("  %-30s %-16s %-16s %s%n", name, passerelle, peer, ratio == null ? "" : ratio + " ×"));
     }
 
     private static boolean isEmpty(Object o) {
