@@ -14,37 +14,21 @@
 // Options: --url ws://... --token JWT [--seconds N] [--burst-ms 200] [--amplitude 0.37] [--queue-ms 40]
 import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource, dispose } from '@livekit/rtc-node';
 import { createInterface } from 'node:readline';
+import { emit, parseArgs } from './cli.mjs';
 
 const RATE = 48000;
 const FRAME_MS = 10;
 const TONE_HZ = 1000;
 
-function parseArgs(argv) {
-  const opts = { seconds: 0, burstMs: 200, amplitude: 0.37, queueMs: 40 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`missing value for ${key}`);
-    switch (key) {
-      case '--url': opts.url = value; break;
-      case '--token': opts.token = value; break;
-      case '--seconds': opts.seconds = Number(value); break;
-      case '--burst-ms': opts.burstMs = Number(value); break;
-      case '--amplitude': opts.amplitude = Number(value); break;
-      case '--queue-ms': opts.queueMs = Number(value); break;
-      default: throw new Error(`unknown option ${key}`);
-    }
-  }
-  if (!opts.url || !opts.token) throw new Error('--url and --token are required');
-  return opts;
-}
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
+const OPTIONS = {
+  '--seconds': ['seconds', Number],
+  '--burst-ms': ['burstMs', Number],
+  '--amplitude': ['amplitude', Number],
+  '--queue-ms': ['queueMs', Number],
+};
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseArgs(process.argv.slice(2), { seconds: 0, burstMs: 200, amplitude: 0.37, queueMs: 40 }, OPTIONS);
   const state = { stopping: false, reason: '' };
   let resolveStopped;
   const stopped = new Promise((r) => (resolveStopped = r));

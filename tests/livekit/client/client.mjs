@@ -31,6 +31,7 @@ import {
   dispose,
 } from '@livekit/rtc-node';
 import { createInterface } from 'node:readline';
+import { emit, parseArgs } from './cli.mjs';
 
 const PUBLISH_RATE = 48000;
 const FRAME_MS = 10;
@@ -41,30 +42,13 @@ const SCAN_MAX_HZ = 3800;
 const SCAN_STEP_HZ = 5;
 const BLOCK = ANALYSIS_RATE / 10; // 100 ms Goertzel blocks: ~10 Hz resolution, like Spectrum.java
 
-function parseArgs(argv) {
-  const opts = { tone: 440, seconds: 0, probe: [], reportMs: 1000, amplitude: 0.3 };
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`missing value for ${key}`);
-    switch (key) {
-      case '--url': opts.url = value; break;
-      case '--token': opts.token = value; break;
-      case '--tone': opts.tone = Number(value); break;
-      case '--amplitude': opts.amplitude = Number(value); break;
-      case '--seconds': opts.seconds = Number(value); break;
-      case '--report-ms': opts.reportMs = Number(value); break;
-      case '--probe': opts.probe = value.split(',').filter((s) => s).map(Number); break;
-      default: throw new Error(`unknown option ${key}`);
-    }
-  }
-  if (!opts.url || !opts.token) throw new Error('--url and --token are required');
-  return opts;
-}
-
-function emit(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n');
-}
+const OPTIONS = {
+  '--tone': ['tone', Number],
+  '--amplitude': ['amplitude', Number],
+  '--seconds': ['seconds', Number],
+  '--report-ms': ['reportMs', Number],
+  '--probe': ['probe', (v) => v.split(',').filter((s) => s).map(Number)],
+};
 
 function round1(x) {
   return Math.round(x * 10) / 10;
@@ -225,7 +209,7 @@ async function command(room, line, state) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseArgs(process.argv.slice(2), { tone: 440, seconds: 0, probe: [], reportMs: 1000, amplitude: 0.3 }, OPTIONS);
   const room = new Room();
   const received = new Map();
   const started = Date.now();
