@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.MutableCapabilities;
 import org.openqa.selenium.SessionNotCreatedException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.remote.RemoteWebDriver;
+import org.passerelle.tests.bench.Processes;
 
 /**
  * Headless Firefox ESR (Debian's /usr/bin/firefox-esr) behind a geckodriver this class starts
@@ -221,16 +221,8 @@ public final class FirefoxBrowser implements AutoCloseable {
     /** Stops geckodriver and whatever it started (Firefox and its content processes). */
     private static void stop(Process process) {
         List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
-        process.destroy();
         children.forEach(ProcessHandle::destroy);
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process, Duration.ofSeconds(5));
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 

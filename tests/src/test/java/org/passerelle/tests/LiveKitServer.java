@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.passerelle.tests.bench.Processes;
 
 /**
  * A real LiveKit server on 127.0.0.1, built by {@code tests/setup.sh livekit} from its Go module,
@@ -284,19 +284,7 @@ public final class LiveKitServer implements AutoCloseable {
         if (p == null) {
             return;
         }
-        try {
-            p.destroy();
-            if (!p.waitFor(1, TimeUnit.SECONDS)) {
-                p.destroy(); // second SIGTERM: LiveKit stops without waiting for participants
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stopLiveKitServer(p);
         LIVE.remove(p);
     }
 

@@ -15,13 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import livekit.LivekitSip.SIPDispatchRuleInfo;
 import livekit.LivekitSip.SIPInboundTrunkInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import retrofit2.Response;
+import org.passerelle.tests.bench.Processes;
 
 /**
  * LiveKit SIP ({@code github.com/livekit/sip}, built by {@code tests/setup.sh livekit_sip}) as a
@@ -246,16 +246,7 @@ public final class LiveKitSip implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            process.destroy();
-            if (!process.waitFor(1, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process, Duration.ofSeconds(1));
         LIVE.remove(process);
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The load harness's own livekit-server: the binary tests/setup.sh builds (the same one the
@@ -140,17 +139,7 @@ final class BenchLiveKitServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(1, TimeUnit.SECONDS)) {
-            process.destroy(); // a second SIGTERM: LiveKit stops without waiting for participants
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        if (redis != null) {
-            redis.destroy();
-            if (!redis.waitFor(5, TimeUnit.SECONDS)) redis.destroyForcibly();
-        }
+        Processes.stopLiveKitServer(process);
+        if (redis != null) Processes.stop(redis, Duration.ofSeconds(5));
     }
 }

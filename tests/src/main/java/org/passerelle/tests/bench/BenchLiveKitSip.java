@@ -1,5 +1,6 @@
 package org.passerelle.tests.bench;
 
+import java.time.Duration;
 import io.livekit.server.CreateSipDispatchRuleOptions;
 import io.livekit.server.CreateSipInboundTrunkOptions;
 import io.livekit.server.SipDispatchRuleDirect;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import livekit.LivekitSip.SIPInboundTrunkInfo;
 import retrofit2.Response;
 
@@ -130,10 +130,6 @@ final class BenchLiveKitSip implements AutoCloseable {
     /** SIGTERM (it waits for its calls), past a second SIGKILL: the calls are already hung up. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(1, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+        Processes.stop(process, Duration.ofSeconds(1));
     }
 }

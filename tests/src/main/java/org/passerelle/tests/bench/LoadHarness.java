@@ -478,12 +478,8 @@ public final class LoadHarness {
         throw new IllegalStateException("gateway not healthy within " + timeout.toSeconds() + " s; see gateway.log");
     }
 
-    private static void stop(Process p) throws InterruptedException {
-        p.destroy(); // SIGTERM: the gateway hangs up what is left and exits
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
+    private static void stop(Process p) {
+        Processes.stop(p, Duration.ofSeconds(15)); // SIGTERM: the gateway hangs up what is left and exits
     }
 
     /** A port free on 127.0.0.1 for both UDP and TCP (SIP listens on both), in 15000..19999. */
