@@ -60,12 +60,7 @@ class LiveKitResilienceTest {
     }
 
     private TestGateway gateway() throws Exception {
-        return TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", """
-                livekit:
-                  url: "%s"
-                  apiKey: "%s"
-                  apiSecret: "%s"
-                """.formatted(server.url(), server.apiKey(), server.apiSecret()))));
+        return TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", server.gatewayConfig())));
     }
 
     private List<String> callEnds() {

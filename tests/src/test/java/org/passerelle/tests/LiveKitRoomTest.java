@@ -47,12 +47,7 @@ class LiveKitRoomTest {
     }
 
     private TestGateway gateway() throws Exception {
-        return TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", """
-                livekit:
-                  url: "%s"
-                  apiKey: "%s"
-                  apiSecret: "%s"
-                """.formatted(server.url(), server.apiKey(), server.apiSecret()))));
+        return TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", server.gatewayConfig())));
     }
 
     @Test
@@ -180,17 +175,13 @@ class LiveKitRoomTest {
     @Test
     void aRuleCanKeepACallInAnEmbeddedRoom(TestInfo info) throws Exception {
         Path dir = TestDirs.forTest(info);
-        try (TestGateway gateway = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", """
-                livekit:
-                  url: "%s"
-                  apiKey: "%s"
-                  apiSecret: "%s"
+        try (TestGateway gateway = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", server.gatewayConfig() + """
                 dialplan:
                   rules:
                     - name: hall
                       match: {to: hall}
                       join: {room: hall, platform: embedded}
-                """.formatted(server.url(), server.apiKey(), server.apiSecret()))));
+                """)));
              BaresipPhone phone = BaresipPhone.builder("phone", dir).tone(1000)
                      .calling(gateway.roomUri("hall")).start()) {
             phone.awaitEstablished(Duration.ofSeconds(10));

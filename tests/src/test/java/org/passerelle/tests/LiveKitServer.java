@@ -194,6 +194,16 @@ public final class LiveKitServer implements AutoCloseable {
         return API_KEY;
     }
 
+    /** The gateway's {@code livekit:} config section for this server (more keys of it may follow). */
+    public String gatewayConfig() {
+        return """
+                livekit:
+                  url: "%s"
+                  apiKey: "%s"
+                  apiSecret: "%s"
+                """.formatted(url(), apiKey(), apiSecret());
+    }
+
     public String apiSecret() {
         return API_SECRET;
     }

@@ -60,13 +60,7 @@ class MeetDialPlanTest {
     }
 
     private TestGateway gateway() throws Exception {
-        TestGateway g = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", """
-                livekit:
-                  url: "%s"
-                  apiKey: "%s"
-                  apiSecret: "%s"
-                  dialPlan: true
-                """.formatted(server.url(), server.apiKey(), server.apiSecret()))));
+        TestGateway g = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("test", server.gatewayConfig() + "  dialPlan: true\n")));
         LiveKitDialPlanSource source = g.gateway().liveKitDialPlan();
         Await.until(() -> source.state() == LiveKitDialPlanSource.State.FRESH, Duration.ofSeconds(10),
                 () -> "the gateway read the LiveKit SIP rules: " + source.lastFailure());
