@@ -298,18 +298,27 @@ class SipServerTest {
         };
         try (RawSipPhone phone = new RawSipPhone("udp", port);
              DatagramSocket rtp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            rtp.setSoTimeout(3000);
             invite(phone, RawSipPhone.sdp(rtp.getLocalPort(), "127.0.0.1", "0", "rtpmap:0 PCMU/8000"));
             phone.awaitResponse(180, "INVITE");
             String progress = phone.awaitResponse(183, "INVITE");
             assertTrue(RawSipPhone.body(progress).contains("m=audio " + sdpPort(progress) + " RTP/AVP 0"), progress);
             SipLeg leg = handler.awaitLeg();
-            // What the gateway says before refusing: sent as RTP now, before any answer.
-            RtpPacket out = leg.packetPool().acquire();
-            java.util.Arrays.fill(out.buffer(), RtpPacket.FIXED_HEADER, RtpPacket.FIXED_HEADER + 160, (byte) 0x55);
-            leg.sendAudio(out, 160, 160);
+            // What the gateway says before refusing: sent as RTP now, before any answer. The 183
+            // can reach the phone just before the leg starts sending (the plan is applied once it
+            // is sent), so frames go every 20 ms, as the media clock would, until one arrives.
             DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
-            rtp.receive(got);
+            rtp.setSoTimeout(20);
+            for (int i = 0; ; i++) {
+                RtpPacket out = leg.packetPool().acquire();
+                java.util.Arrays.fill(out.buffer(), RtpPacket.FIXED_HEADER, RtpPacket.FIXED_HEADER + 160, (byte) 0x55);
+                leg.sendAudio(out, 160, 160);
+                try {
+                    rtp.receive(got);
+                    break;
+                } catch (java.net.SocketTimeoutException e) {
+                    if (i == 150) throw e; // 3 s without a frame: early media does not flow
+                }
+            }
             assertEquals(12 + 160, got.getLength());
             assertEquals(0, got.getData()[1] & 0x7f, "PCMU");
             leg.reject(503, "Room service unreachable");
