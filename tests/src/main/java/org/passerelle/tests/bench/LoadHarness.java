@@ -270,13 +270,19 @@ public final class LoadHarness {
         // Each call's own path: PCMU⇄Opus on LiveKit (its track is Opus-encoded for the SFU; the
         // room's tracks are decoded once per room), the embedded room path otherwise.
         double ownLimit = livekit ? limit.pcmuOpus() : limit.embedded();
+        @SuppressWarnings("unchecked")
+        Object perCallSteady = ((Map<String, Object>) report.get("gateway")).get("cpuSecondsPerCallMinuteSecondHalf");
         report.put("ratioToCodecLimit", perCall instanceof Number n && ownLimit > 0
                 ? round(n.doubleValue() / ownLimit) : null);
-        if (report.get("livekitSip") instanceof Map<?, ?> m && m.get("process") instanceof Map<?, ?> pm
-                && pm.get("cpuSecondsPerCallMinute") instanceof Number n && ownLimit > 0) {
+        report.put("ratioToCodecLimitSecondHalf", perCallSteady instanceof Number n && ownLimit > 0
+                ? round(n.doubleValue() / ownLimit) : null);
+        if (report.get("livekitSip") instanceof Map<?, ?> m && m.get("process") instanceof Map<?, ?> pm && ownLimit > 0) {
             @SuppressWarnings("unchecked")
             Map<String, Object> lks = (Map<String, Object>) m;
-            lks.put("ratioToCodecLimit", round(n.doubleValue() / ownLimit));
+            if (pm.get("cpuSecondsPerCallMinute") instanceof Number n) lks.put("ratioToCodecLimit", round(n.doubleValue() / ownLimit));
+            if (pm.get("cpuSecondsPerCallMinuteSecondHalf") instanceof Number n) {
+                lks.put("ratioToCodecLimitSecondHalf", round(n.doubleValue() / ownLimit));
+            }
         }
         report.put("machine", machine);
         Path json = runDir.resolve("report.json");
@@ -348,6 +354,19 @@ public final class LoadHarness {
             double genCpuHoldStart = gen.cpuSeconds();
             ProcessSampler sfuSampler = livekit ? new ProcessSampler(sfu.pid()) : null;
             double sfuCpuHoldStart = livekit ? sfuSampler.cpuSeconds() : 0;
+            // The hold's second half alone: the steady state, without what the first seconds of
+            // the hold still carry (LiveKit joins and DTLS handshakes after the 200, the JIT).
+            double[] mid = {Double.NaN, 0, 0}; // target CPU s, SFU CPU s, nanoTime at the middle
+            Thread midSample = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(o.seconds() * 500L);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                mid[1] = livekit ? sfuSampler.cpuSeconds() : 0;
+                mid[2] = System.nanoTime();
+                mid[0] = gw.cpuSeconds();
+            });
             // Sample RSS through the hold; the figure is its largest value.
             long[] holdRss = {gw.rssBytes()};
             Thread rssWatch = Thread.ofVirtual().start(() -> {
@@ -364,6 +383,9 @@ public final class LoadHarness {
             double gwCpuHoldEnd = gw.cpuSeconds();
             double genCpuHoldEnd = gen.cpuSeconds();
             double sfuCpuHoldEnd = livekit ? sfuSampler.cpuSeconds() : 0;
+            long holdEndNanos = System.nanoTime();
+            midSample.interrupt();
+            midSample.join();
             rssWatch.interrupt();
             long holdHeap = javaHeap ? gw.liveHeapBytes() : -1;
             long peakRss = gw.peakRssBytes();
@@ -381,6 +403,13 @@ public final class LoadHarness {
             gwm.put("cpuSecondsInHold", round(gwCpu));
             gwm.put("cpuSecondsPerCallMinute", callMinutes > 0 ? round4(gwCpu / callMinutes) : null);
             gwm.put("coresBusyInHold", round(gwCpu / holdSeconds));
+            double secondHalfSeconds = (holdEndNanos - mid[2]) / 1e9;
+            boolean haveMid = !Double.isNaN(mid[0]) && secondHalfSeconds > 1;
+            if (haveMid) {
+                double cpu2 = gwCpuHoldEnd - mid[0];
+                gwm.put("cpuSecondsPerCallMinuteSecondHalf", est > 0 ? round4(cpu2 / (est * secondHalfSeconds / 60.0)) : null);
+                gwm.put("coresBusySecondHalf", round(cpu2 / secondHalfSeconds));
+            }
             gwm.put("cpuSecondsSetup", round(gwCpuHoldStart - gwCpuIdle));
             gwm.put("rssIdleMiB", mib(idleRss));
             gwm.put("rssHoldMiB", mib(holdRss[0]));
@@ -403,6 +432,7 @@ public final class LoadHarness {
                 lk.put("cpuSecondsInHold", round(sfuCpu));
                 lk.put("cpuSecondsPerCallMinute", callMinutes > 0 ? round4(sfuCpu / callMinutes) : null);
                 lk.put("coresBusyInHold", round(sfuCpu / holdSeconds));
+                if (haveMid) lk.put("coresBusySecondHalf", round((sfuCpuHoldEnd - mid[1]) / secondHalfSeconds));
                 lk.put("talkers", o.rooms());
             }
             return new Phase(g, gwm, genm, lk);
@@ -418,6 +448,8 @@ public final class LoadHarness {
         Map<String, Object> a = (Map<String, Object>) pass.get("gateway");
         Map<String, Object> b = (Map<String, Object>) peer.get("process");
         r.put("cpuSecondsPerCallMinute", ratio(a.get("cpuSecondsPerCallMinute"), b.get("cpuSecondsPerCallMinute")));
+        r.put("cpuSecondsPerCallMinuteSecondHalf",
+                ratio(a.get("cpuSecondsPerCallMinuteSecondHalf"), b.get("cpuSecondsPerCallMinuteSecondHalf")));
         r.put("rssPerCall", ratio(a.get("rssPerCallKiB"), b.get("rssPerCallKiB")));
         r.put("rssHold", ratio(a.get("rssHoldMiB"), b.get("rssHoldMiB")));
         for (String k : List.of("inviteTo200Ms", "inviteToFirstAudioMs", "addedLatencyMs")) {

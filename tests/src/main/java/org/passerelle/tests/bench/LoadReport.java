@@ -32,6 +32,10 @@ final class LoadReport {
         row(b, "jitter ms (RFC 3550)", j == null ? "-" : "mean " + j.get("mean") + ", p99 " + j.get("p99") + ", max " + j.get("max"));
         if (gw != null) {
             row(b, "gateway CPU s per call-minute", gw.get("cpuSecondsPerCallMinute") + "  (" + gw.get("coresBusyInHold") + " cores busy in hold)");
+            if (gw.get("cpuSecondsPerCallMinuteSecondHalf") != null) {
+                row(b, "  in the hold's second half", gw.get("cpuSecondsPerCallMinuteSecondHalf") + "  ("
+                        + gw.get("coresBusySecondHalf") + " cores busy)");
+            }
             row(b, "gateway RSS per call", gw.get("rssPerCallKiB") + " KiB  (idle " + gw.get("rssIdleMiB") + " MiB, hold " + gw.get("rssHoldMiB") + " MiB)");
             row(b, "gateway live heap per call", gw.get("heapPerCallKiB") + " KiB  (idle " + gw.get("liveHeapIdleMiB") + " MiB, hold " + gw.get("liveHeapHoldMiB") + " MiB)");
         }
@@ -43,7 +47,8 @@ final class LoadReport {
         if (lim != null) {
             row(b, "codec limit s per call-minute", lim.get("embeddedCpuSecondsPerCallMinute") + " embedded room path, "
                     + lim.get("pcmuOpusCpuSecondsPerCallMinute") + " PCMU⇄Opus");
-            row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×" + (livekit ? " (PCMU⇄Opus)" : " (embedded)"));
+            row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×" + (livekit ? " (PCMU⇄Opus)" : " (embedded)")
+                    + (r.get("ratioToCodecLimitSecondHalf") != null ? "; " + r.get("ratioToCodecLimitSecondHalf") + " × in the hold's second half" : ""));
         }
         Map<String, Object> peer = (Map<String, Object>) r.get("livekitSip");
         if (peer != null && peer.get("notRun") != null) {
@@ -69,6 +74,8 @@ final class LoadReport {
                 peer.get("callsEstablished") + " / " + peer.get("callsFailed"), null);
         cmp(b, "CPU s per call-minute", gw.get("cpuSecondsPerCallMinute"), pp.get("cpuSecondsPerCallMinute"),
                 ratio.get("cpuSecondsPerCallMinute"));
+        cmp(b, "  in the hold's second half", gw.get("cpuSecondsPerCallMinuteSecondHalf"),
+                pp.get("cpuSecondsPerCallMinuteSecondHalf"), ratio.get("cpuSecondsPerCallMinuteSecondHalf"));
         cmp(b, "cores busy in hold", gw.get("coresBusyInHold"), pp.get("coresBusyInHold"), null);
         cmp(b, "RSS per call KiB", gw.get("rssPerCallKiB"), pp.get("rssPerCallKiB"), ratio.get("rssPerCall"));
         cmp(b, "RSS idle / hold MiB", gw.get("rssIdleMiB") + " / " + gw.get("rssHoldMiB"),
@@ -95,6 +102,7 @@ final class LoadReport {
             cmp(b, "livekit-server cores busy", la.get("coresBusyInHold"), lb.get("coresBusyInHold"), null);
         }
         cmp(b, "/ codec limit (PCMU⇄Opus)", r.get("ratioToCodecLimit"), peer.get("ratioToCodecLimit"), null);
+        cmp(b, "  in the hold's second half", r.get("ratioToCodecLimitSecondHalf"), peer.get("ratioToCodecLimitSecondHalf"), null);
         return b.toString();
     }
 

@@ -31,12 +31,15 @@ class LoadHarnessSmokeTest {
         Map<String, Object> gateway = (Map<String, Object>) report.get("gateway");
         assertTrue(((Number) gateway.get("cpuSecondsPerCallMinute")).doubleValue() > 0, () -> "gateway: " + gateway);
         assertNotNull(gateway.get("rssPerCallKiB"));
+        // The steady state: the hold's second half alone (5 s hold: 2.5 s).
+        assertTrue(((Number) gateway.get("cpuSecondsPerCallMinuteSecondHalf")).doubleValue() > 0, () -> "gateway: " + gateway);
         @SuppressWarnings("unchecked")
         Map<String, Object> setup = (Map<String, Object>) report.get("inviteTo200Ms");
         assertEquals(20, ((Number) setup.get("count")).intValue());
         assertTrue(((Number) report.get("callsWithAudioBack")).intValue() > 0, "calls heard the room");
         assertTrue(((Number) report.get("packetsExpected")).longValue() > 0, "RTP came back");
         assertNotNull(report.get("ratioToCodecLimit"));
+        assertNotNull(report.get("ratioToCodecLimitSecondHalf"));
         assertTrue(Files.size(Path.of((String) report.get("jsonFile"))) > 0);
         System.out.println(LoadReport.table(report));
     }
