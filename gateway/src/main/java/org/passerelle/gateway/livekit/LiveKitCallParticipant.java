@@ -75,7 +75,7 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
     private final Listener listener;
     private final SignalClient signal;
     private final CompletableFuture<String> published = new CompletableFuture<>();
-    private final OpusEncoder encoder = new OpusEncoder();
+    private final OpusEncoder encoder;
     /** Lends packets before the publisher exists (they are dropped anyway). */
     private final RtpPacketPool idlePool = new RtpPacketPool(4);
     private boolean closed;
@@ -90,6 +90,14 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
 
     public LiveKitCallParticipant(LiveKitConfig config, LiveKitTokens tokens, String room, CallIdentity who,
                                   PublisherFactory publishers, Timers timers, HttpClient http, Listener listener) {
+        this(config, tokens, room, who, OpusEncoder.Settings.VOICE, publishers, timers, http, listener);
+    }
+
+    /** @param encoding how the caller's microphone track is coded (see {@link OpusEncoder.Settings#voiceFrom}) */
+    public LiveKitCallParticipant(LiveKitConfig config, LiveKitTokens tokens, String room, CallIdentity who,
+                                  OpusEncoder.Settings encoding, PublisherFactory publishers, Timers timers,
+                                  HttpClient http, Listener listener) {
+        this.encoder = new OpusEncoder(encoding);
         this.room = room;
         this.who = who;
         this.publishers = publishers;

@@ -26,6 +26,7 @@ import org.passerelle.gateway.media.MediaClock;
 import org.passerelle.gateway.room.Participant;
 import org.passerelle.gateway.room.Room;
 import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.codec.OpusEncoder;
 import org.passerelle.transcoder.prompt.Prompt;
 import org.passerelle.webrtc.WebRtcConfig;
 import org.passerelle.webrtc.WebRtcSession;
@@ -439,7 +440,9 @@ public final class LiveKitRooms implements AutoCloseable {
         /** This call's participant, publishing the caller's microphone. */
         LiveKitCallParticipant newPublisher() {
             LiveKitCallParticipant[] self = new LiveKitCallParticipant[1];
-            self[0] = new LiveKitCallParticipant(config, tokens, local.name, who, l -> WebRtcSession.offer(webrtc, l, true),
+            // The track carries the caller's voice in the band the phone's codec has (NB for G.711).
+            self[0] = new LiveKitCallParticipant(config, tokens, local.name, who, OpusEncoder.Settings.voiceFrom(caller.codec()),
+                    l -> WebRtcSession.offer(webrtc, l, true),
                     timers, http, new LiveKitCallParticipant.Listener() {
                         @Override
                         public void onDtmf(char digit, String from) {

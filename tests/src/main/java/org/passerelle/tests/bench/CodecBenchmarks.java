@@ -20,8 +20,8 @@ import org.passerelle.transcoder.codec.OpusEncoder;
 
 /**
  * One 20 ms frame through each codec, both ways: G.711 µ-law (160 samples at 8 kHz), G.722 (320
- * at 16 kHz), Opus (960 at 48 kHz, the gateway's VOICE settings). Time per frame; a call costs
- * one encode and one decode per 20 ms.
+ * at 16 kHz), Opus (960 at 48 kHz: full band as for a browser's mix, and narrowband as a G.711
+ * caller's track is coded). Time per frame; a call costs one encode and one decode per 20 ms.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,6 +32,7 @@ public class CodecBenchmarks {
     private final G722Encoder g722Encoder = new G722Encoder();
     private final G722Decoder g722Decoder = new G722Decoder();
     private OpusEncoder opusEncoder;
+    private OpusEncoder opusNarrowbandEncoder;
     private OpusDecoder opusDecoder;
 
     private final short[] pcm8 = TestSignal.tone(8000, 440, 8000, 160);
@@ -47,6 +48,7 @@ public class CodecBenchmarks {
     @Setup(Level.Trial)
     public void setUp() {
         opusEncoder = new OpusEncoder();
+        opusNarrowbandEncoder = new OpusEncoder(OpusEncoder.Settings.voiceFrom(AudioCodec.PCMU));
         opusDecoder = new OpusDecoder();
         pcmuFrame = new byte[160];
         pcmuEncoder.encode(pcm8, 0, 160, pcmuFrame, 0);
@@ -60,6 +62,7 @@ public class CodecBenchmarks {
     @TearDown(Level.Trial)
     public void tearDown() {
         opusEncoder.close();
+        opusNarrowbandEncoder.close();
         opusDecoder.close();
     }
 
@@ -88,6 +91,11 @@ public class CodecBenchmarks {
     @Benchmark
     public int opusEncode() {
         return opusEncoder.encode(pcm48, 0, 960, payload, 0);
+    }
+
+    @Benchmark
+    public int opusEncodeNarrowband() {
+        return opusNarrowbandEncoder.encode(pcm48, 0, 960, payload, 0);
     }
 
     @Benchmark

@@ -132,7 +132,8 @@ final class CodecLimit {
         private final G711Encoder pcmuOut = new G711Encoder(AudioCodec.PCMU);
         private final Resampler up = Resampler.create(8000, 48000);
         private final Resampler down = Resampler.create(48000, 8000);
-        private final OpusEncoder opusOut = new OpusEncoder();
+        // As the gateway codes a G.711 caller's track: capped to the band G.711 carries.
+        private final OpusEncoder opusOut = new OpusEncoder(OpusEncoder.Settings.voiceFrom(AudioCodec.PCMU));
         private final OpusDecoder opusIn = new OpusDecoder();
         private final byte[] payload = GeneratorAudio.pattern(false, 0);
         private final short[] pcm8 = new short[160];

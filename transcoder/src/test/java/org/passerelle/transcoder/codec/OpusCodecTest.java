@@ -37,6 +37,52 @@ class OpusCodecTest {
         assertTrue(tone > 0.8 * total, "440 Hz carries " + tone / total + " of the power");
     }
 
+    /**
+     * A phone's voice is coded in the band it carries, read from each packet's TOC byte (RFC 6716
+     * §3.1), and still decodes at 48 kHz with the tone in place; a browser's stays full band.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PCMU", "PCMA", "G722", "OPUS"})
+    void voiceFromACodecIsCodedInTheBandThatCodecCarries(String codecName) {
+        AudioCodec source = AudioCodec.valueOf(codecName);
+        String expected = switch (source) {
+            case PCMU, PCMA -> "NB";
+            case G722 -> "WB";
+            case OPUS -> "FB";
+        };
+        OpusEncoder.Settings settings = OpusEncoder.Settings.voiceFrom(source);
+        // A band-limited voice-like mix (300 Hz–3.4 kHz), as a phone sends.
+        short[] in = new short[RATE * 2];
+        short[] a = Signals.sine(440, RATE, in.length, 0.2), b = Signals.sine(1230, RATE, in.length, 0.1),
+                c = Signals.sine(2900, RATE, in.length, 0.05);
+        for (int i = 0; i < in.length; i++) in[i] = (short) (a[i] + b[i] + c[i]);
+        short[] out = new short[in.length];
+        byte[] packet = new byte[1500];
+        long bytes = 0;
+        java.util.Set<String> bands = new java.util.TreeSet<>();
+        try (OpusEncoder enc = new OpusEncoder(settings); OpusDecoder dec = new OpusDecoder()) {
+            for (int off = 0; off + 960 <= in.length; off += 960) {
+                int n = enc.encode(in, off, 960, packet, 0);
+                bytes += n;
+                if (off >= RATE / 2) bands.add(band(packet[0]));
+                assertEquals(960, dec.decode(packet, 0, n, out, off));
+            }
+        }
+        if (!"FB".equals(expected)) assertEquals(java.util.Set.of(expected), bands, codecName);
+        else assertTrue(bands.contains("FB") || bands.contains("SWB"), "full band allowed: " + bands);
+        assertEquals(440, Signals.dominantFrequency(out, RATE, RATE / 2, RATE, 10), 10);
+        double kbps = bytes * 8 / 2.0 / 1000;
+        assertTrue(kbps < settings.bitrate() / 1000.0 * 1.3, kbps + " kbit/s for " + settings.bitrate());
+    }
+
+    /** The audio band of a packet from its TOC configuration number (RFC 6716 §3.1, Table 2). */
+    private static String band(byte toc) {
+        int config = (toc & 0xff) >> 3;
+        if (config < 12) return new String[] {"NB", "MB", "WB"}[config / 4];   // SILK-only
+        if (config < 16) return config < 14 ? "SWB" : "FB";                   // hybrid
+        return new String[] {"NB", "WB", "SWB", "FB"}[(config - 16) / 4];     // CELT-only
+    }
+
     @Test
     void bitrateStaysNearTheConfiguredOne() {
         int frame = 960;
