@@ -264,6 +264,9 @@ public final class LoadHarness {
         Map<String, Object> lim = new LinkedHashMap<>();
         lim.put("embeddedCpuSecondsPerCallMinute", round4(limit.embedded()));
         lim.put("pcmuOpusCpuSecondsPerCallMinute", round4(limit.pcmuOpus()));
+        // The kernel's share for the same RTP, one socket per stream (a LiveKit call also sends to the SFU).
+        double udpFloor = UdpFloor.measure(o.calls(), livekit ? 2 : 1, o.codecSeconds());
+        lim.put("udpFloorCpuSecondsPerCallMinute", Double.isNaN(udpFloor) ? null : round4(udpFloor));
         report.put("codecLimit", lim);
         @SuppressWarnings("unchecked")
         Object perCall = ((Map<String, Object>) report.get("gateway")).get("cpuSecondsPerCallMinute");
@@ -276,6 +279,11 @@ public final class LoadHarness {
                 ? round(n.doubleValue() / ownLimit) : null);
         report.put("ratioToCodecLimitSecondHalf", perCallSteady instanceof Number n && ownLimit > 0
                 ? round(n.doubleValue() / ownLimit) : null);
+        double floorLimit = Double.isNaN(udpFloor) ? Double.NaN : ownLimit + udpFloor;
+        report.put("ratioToCodecLimitPlusUdpFloor", perCall instanceof Number n && floorLimit > 0
+                ? round(n.doubleValue() / floorLimit) : null);
+        report.put("ratioToCodecLimitPlusUdpFloorSecondHalf", perCallSteady instanceof Number n && floorLimit > 0
+                ? round(n.doubleValue() / floorLimit) : null);
         if (report.get("livekitSip") instanceof Map<?, ?> m && m.get("process") instanceof Map<?, ?> pm && ownLimit > 0) {
             @SuppressWarnings("unchecked")
             Map<String, Object> lks = (Map<String, Object>) m;

@@ -49,6 +49,12 @@ final class LoadReport {
                     + lim.get("pcmuOpusCpuSecondsPerCallMinute") + " PCMU⇄Opus");
             row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×" + (livekit ? " (PCMU⇄Opus)" : " (embedded)")
                     + (r.get("ratioToCodecLimitSecondHalf") != null ? "; " + r.get("ratioToCodecLimitSecondHalf") + " × in the hold's second half" : ""));
+            if (lim.get("udpFloorCpuSecondsPerCallMinute") != null) {
+                row(b, "UDP floor s per call-minute", lim.get("udpFloorCpuSecondsPerCallMinute")
+                        + " (the same RTP through the kernel, one socket per stream, nothing else)");
+                row(b, "Passerelle / (codec limit + UDP)", r.get("ratioToCodecLimitPlusUdpFloor") + " ×; "
+                        + r.get("ratioToCodecLimitPlusUdpFloorSecondHalf") + " × in the hold's second half");
+            }
         }
         Map<String, Object> peer = (Map<String, Object>) r.get("livekitSip");
         if (peer != null && peer.get("notRun") != null) {

@@ -40,6 +40,10 @@ class LoadHarnessSmokeTest {
         assertTrue(((Number) report.get("packetsExpected")).longValue() > 0, "RTP came back");
         assertNotNull(report.get("ratioToCodecLimit"));
         assertNotNull(report.get("ratioToCodecLimitSecondHalf"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> limits = (Map<String, Object>) report.get("codecLimit");
+        assertTrue(((Number) limits.get("udpFloorCpuSecondsPerCallMinute")).doubleValue() > 0, () -> "limits: " + limits);
+        assertNotNull(report.get("ratioToCodecLimitPlusUdpFloor"));
         assertTrue(Files.size(Path.of((String) report.get("jsonFile"))) > 0);
         System.out.println(LoadReport.table(report));
     }
