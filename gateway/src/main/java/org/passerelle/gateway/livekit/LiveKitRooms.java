@@ -100,6 +100,8 @@ public final class LiveKitRooms implements AutoCloseable {
     /** Reachability checks wait on the network: one virtual thread each, never a call's executor. */
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
+    /** Rooms whose listener is joining for their first caller (guarded by this). */
+    private final Map<String, CompletableFuture<LocalRoom>> roomsJoining = new HashMap<>();
 
     /** With the waiting prompt on (the default of {@code livekit.waitingPrompt}). */
     public LiveKitRooms(LiveKitConfig config, WebRtcConfig webrtc, MediaClock clock) {
@@ -220,24 +222,71 @@ public final class LiveKitRooms implements AutoCloseable {
         return call;
     }
 
-    private synchronized LocalRoom room(String name) throws LiveKitException {
-        LocalRoom r = rooms.get(name);
-        if (r == null) {
-            r = new LocalRoom(name);
-            try {
-                r.session.join().get(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                r.session.close();
-                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                throw new LiveKitException("cannot join room " + name + " on " + config.url() + ": "
-                        + cause.getMessage(), cause);
+    /**
+     * The room, joining its listener first when no caller of ours is there yet; counts the caller
+     * in. The join (signal, offer, ICE, DTLS: about a second under load) runs outside this
+     * object's lock, so calls to other rooms and reachability checks never wait behind it; callers
+     * of the same room wait for that one join.
+     */
+    private LocalRoom room(String name) throws LiveKitException {
+        CompletableFuture<LocalRoom> joining;
+        boolean mine = false;
+        synchronized (this) {
+            LocalRoom r = rooms.get(name);
+            if (r != null) {
+                r.calls++;
+                return r;
             }
-            r.established = true;
-            clock.add(r.room);
-            rooms.put(name, r);
-            log.info("LiveKit room {} joined on {}", name, config.url());
+            joining = roomsJoining.get(name);
+            if (joining == null) {
+                joining = new CompletableFuture<>();
+                roomsJoining.put(name, joining);
+                mine = true;
+            }
         }
-        r.calls++;
+        if (mine) return joinRoom(name, joining);
+        LocalRoom r;
+        try {
+            r = joining.get(JOIN_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof LiveKitException failed) throw failed; // the first caller's join failed: same reason
+            throw new LiveKitException("cannot join room " + name + " on " + config.url() + ": " + cause, cause);
+        }
+        synchronized (this) {
+            if (rooms.get(name) == r) {
+                r.calls++;
+                return r;
+            }
+        }
+        return room(name); // its callers all left in the meantime: join afresh
+    }
+
+    /** Joins the room's listener for the first caller; completes {@code joining} for the others. */
+    private LocalRoom joinRoom(String name, CompletableFuture<LocalRoom> joining) throws LiveKitException {
+        LocalRoom r = new LocalRoom(name);
+        try {
+            r.session.join().get(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            r.session.close();
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            LiveKitException failed = new LiveKitException("cannot join room " + name + " on " + config.url() + ": "
+                    + cause.getMessage(), cause);
+            synchronized (this) {
+                roomsJoining.remove(name, joining);
+            }
+            joining.completeExceptionally(failed);
+            throw failed;
+        }
+        r.established = true;
+        clock.add(r.room);
+        synchronized (this) {
+            roomsJoining.remove(name, joining);
+            rooms.put(name, r);
+            r.calls++;
+        }
+        joining.complete(r);
+        log.info("LiveKit room {} joined on {}", name, config.url());
         return r;
     }
 
