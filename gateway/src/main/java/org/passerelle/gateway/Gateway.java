@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.passerelle.gateway.call.CallServices;
+import org.passerelle.gateway.call.CallWarmUp;
 import org.passerelle.gateway.call.DialOuts;
 import org.passerelle.gateway.livekit.LiveKitDialPlan;
 import org.passerelle.gateway.livekit.LiveKitDialPlanSource;
@@ -112,6 +113,8 @@ public final class Gateway implements AutoCloseable {
         Thread.ofVirtual().name("dtls-warmup").start(DtlsCertificate::get);
         // The media path once (codecs, resamplers' tables, mixer), so the first calls do not load it.
         MediaWarmUp.run();
+        // The gateway's side of a call (dial plan, Call, rooms) once, so the first INVITEs do not load it.
+        CallWarmUp.run(telephony.get(), liveKitDialPlan != null ? liveKitDialPlan.get() : null, settings.roomLimits());
         SipConfig sipConfig = SipConfig.defaults()
                 .withBind(settings.bindAddress(), settings.sipPort())
                 .withRtpPorts(settings.rtpPortMin(), settings.rtpPortMax())

@@ -45,8 +45,11 @@ final class SipWarmUp {
             for (Class<?> c : List.of(SipCall.class, SipLeg.class, CallState.class, CallEvent.class, SerialExecutor.class)) {
                 Class.forName(c.getName(), true, c.getClassLoader());
             }
+            // The stack's dialog classes: an INVITE makes a dialog, OPTIONS never does.
+            for (String name : DIALOG_CLASSES) preload(name);
             openAndCloseRtpLegs(server);
             datagramsToSelf(server);
+            callExecutors(server);
             for (int i = 0; i < ROUNDS; i++) {
                 answer(server, i);
                 done++;
@@ -73,6 +76,33 @@ final class SipWarmUp {
         server.addAllow(ok);
         ok.toString(); // what the transport does to send it
         server.negotiator.offer(local.media(), MediaDirection.SENDRECV);
+    }
+
+    /** JAIN-SIP's classes of an INVITE's dialog (loaded by its first INVITE otherwise). */
+    private static final List<String> DIALOG_CLASSES = List.of("gov.nist.javax.sip.stack.SIPDialog",
+            "gov.nist.javax.sip.stack.SIPDialog$LingerTimer", "gov.nist.javax.sip.stack.SIPDialog$DialogTimerTask",
+            "gov.nist.javax.sip.stack.SIPDialog$EarlyStateTimerTask", "gov.nist.javax.sip.stack.SIPDialog$DialogDeleteTask",
+            "gov.nist.javax.sip.stack.SIPDialog$DialogDeleteIfNoAckSentTask",
+            "gov.nist.javax.sip.stack.SIPDialog$AckSendingStrategyImpl", "javax.sip.DialogState");
+
+    /** Loads and initialises a class of a library; one that is not there (another version) is skipped. */
+    private static void preload(String name) {
+        try {
+            Class.forName(name, true, SipWarmUp.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            LOG.debug("SIP warm-up: no class {}", name);
+        }
+    }
+
+    /**
+     * A task through a call's serial executor on the call threads, as each INVITE does: the first
+     * one started the virtual-thread factory's naming and the per-task executor (several ms on
+     * the first INVITE's SIP thread, measured with JFR).
+     */
+    private static void callExecutors(SipServer server) throws InterruptedException {
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(ROUNDS);
+        for (int i = 0; i < ROUNDS; i++) new SerialExecutor(server.callThreads).execute(ran::countDown);
+        if (!ran.await(1, java.util.concurrent.TimeUnit.SECONDS)) LOG.debug("SIP warm-up: call executors slow to start");
     }
 
     /**
