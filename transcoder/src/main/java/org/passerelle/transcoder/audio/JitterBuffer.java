@@ -37,14 +37,14 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  * to play once {@code target - tick} (the jitter margin) has passed since the fastest transit
  * would have brought it, and what matters is only whether that is so by the tick that plays it.
  * Its <em>slack</em> is how long after that safe time the tick plays it. The delay grows at once,
- * by one concealed frame per poll, when the frame due now would play more than
- * {@value #TICK_GUARD_MS} ms before its safe time (the target rose); it shrinks, by dropping at most one
- * buffered frame per {@value #SHRINK_INTERVAL_MS} ms, when every frame played in such a window had
- * a slack of a whole frame plus {@value #TICK_GUARD_MS} ms (one tick earlier would still have been
- * safe; a missing frame in the window forbids it). So each frame plays at the first tick after its
- * safe time, whatever the phase of the ticks against the arrivals: the delay from the fastest
- * arrival stays within [margin − guard, margin + tick + guard), not within a band of the
- * continuous delay a tick and a half wide. The delay is reset to the target at a talkspurt start
+ * by one concealed frame per poll, when the frame due now would play before its safe time (the
+ * target rose, or so did the fastest transit); it shrinks, by dropping at most one buffered frame
+ * per {@value #SHRINK_INTERVAL_MS} ms, when every frame played in such a window had a slack of a
+ * whole frame plus {@value #SHRINK_GUARD_MS} ms (one tick earlier would still have been safe; a
+ * missing frame in the window forbids it). So each frame plays at the first tick after its safe
+ * time, whatever the phase of the ticks against the arrivals: the delay from the fastest arrival
+ * stays within [margin, margin + tick + guard), not within a band of the continuous delay a tick
+ * and a half wide. The delay is reset to the target at a talkspurt start
  * (marker bit, RFC 3551 §4.1) when the buffer is empty. A consumer that falls more than
  * {@value #STALL_TICKS} tick behind the timeline (it started after the stream or stalled) is
  * resynchronised at once: the stale frames are dropped rather than kept as delay for good.
@@ -64,11 +64,11 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 public final class JitterBuffer {
     static final int SHRINK_INTERVAL_MS = 500;
     /**
-     * The consumer's ticks are not exact (a media-clock lane ticks its rooms one after the
-     * other): slack within this much of a decision's threshold is not acted on, so a tick that
-     * comes a little early or late neither stretches nor shrinks.
+     * Slack kept beyond a whole frame when shrinking. The consumer's ticks are not exact (a
+     * media-clock lane ticks its rooms one after the other): after a shrink, a tick that comes a
+     * little early must not find the frame before its safe time and stretch at once.
      */
-    static final int TICK_GUARD_MS = 2;
+    static final int SHRINK_GUARD_MS = 2;
     /** The consumer is this many ticks behind the timeline: it stalled or started late. */
     static final int STALL_TICKS = 1;
     static final int RESYNC_MS = 1000;
@@ -267,8 +267,7 @@ public final class JitterBuffer {
         // offset alone cannot tell, within a tick, where the consumer's ticks fall.
         long margin = targetDelayNanos() - tickNanos;
         long frameNanos = unitsToNanos(frameUnits);
-        long guard = TICK_GUARD_MS * 1_000_000L;
-        if (slack(nextTs, margin, now) < -guard) {
+        if (slack(nextTs, margin, now) < 0) {
             // Grow at once: this tick would play the frame before its safe time. Hold the
             // timeline back one frame and let the decoder conceal it.
             playoutOffset += frameNanos;
@@ -284,7 +283,7 @@ public final class JitterBuffer {
                 // Shrink slowly: when every frame of the window played at least a whole frame
                 // (plus a guard) after its safe time, one tick earlier would still have been
                 // safe: skip one frame that is already buffered.
-                boolean shrink = count >= 2 && minSlack >= unitsToNanos(dur) + guard;
+                boolean shrink = count >= 2 && minSlack >= unitsToNanos(dur) + SHRINK_GUARD_MS * 1_000_000L;
                 restartSlackWindow(now);
                 if (shrink) {
                     RtpPacket drop = removeHead();
