@@ -364,6 +364,12 @@ class JitterBufferTest {
      * the tick that played it, or NaN when it was not played (late, lost).
      */
     private double[] waits(double[] transitMs, double tickPhaseMs) {
+        return waits(transitMs, tickPhaseMs, 0, 0);
+    }
+
+    /** The same, each tick coming up to {@code tickLateMs} late (uniformly, seeded). */
+    private double[] waits(double[] transitMs, double tickPhaseMs, double tickLateMs, long seed) {
+        Random lateness = new Random(seed);
         int n = transitMs.length;
         long t0 = now;
         long[] arrival = new long[n];
@@ -378,7 +384,7 @@ class JitterBufferTest {
         int next = 0;
         long lastArrival = arrival[order[n - 1]];
         for (long k = 0; ; k++) {
-            long tickAt = t0 + Math.round(tickPhaseMs * MS) + k * 20 * MS;
+            long tickAt = t0 + Math.round((tickPhaseMs + lateness.nextDouble() * tickLateMs) * MS) + k * 20 * MS;
             while (next < n && arrival[order[next]] <= tickAt) {
                 int i = order[next++];
                 now = arrival[i];
@@ -470,6 +476,23 @@ class JitterBufferTest {
         assertTrue(unplayed(w, 100) <= jb.shrunk(), "only frames skipped to shrink are missing: "
                 + unplayed(w, 100) + ", shrunk " + jb.shrunk());
         assertTrue(max(w, 1000) < 20, "steady waits up to " + max(w, 1000) + " ms, target " + jb.targetDelayMs());
+    }
+
+    @Test
+    void ticksThatComeALittleLateDoNotMakeTheDelayChurn() {
+        // A media-clock lane ticks its rooms one after the other: each tick comes 0–1.5 ms late.
+        // Packets arrive 2–6 ms before the nominal tick (the phases tried). The buffer settles
+        // on one tick and stays there: no stretch or shrink back and forth, nothing late.
+        for (double phase : new double[] {0, 0.5, 1, 1.5, 2, 2.5, 3}) {
+            jb = new JitterBuffer(() -> now, 8000);
+            played.clear();
+            have = 0;
+            double[] w = waits(transits(1500, 17 - phase, 1, 11), 0, 1.5, 12);
+            assertEquals(0, jb.late() + jb.concealed(), "phase " + phase);
+            assertTrue(jb.stretched() + jb.shrunk() <= 2,
+                    "phase " + phase + ": stretched " + jb.stretched() + ", shrunk " + jb.shrunk());
+            assertTrue(max(w, 100) < 24, "phase " + phase + ": waits up to " + max(w, 100));
+        }
     }
 
     @Test
