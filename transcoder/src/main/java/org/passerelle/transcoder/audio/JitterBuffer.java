@@ -37,17 +37,18 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  * to play once {@code target - tick} (the jitter margin) has passed since the fastest transit
  * would have brought it, and what matters is only whether that is so by the tick that plays it.
  * Its <em>slack</em> is how long after that safe time the tick plays it. The delay grows at once,
- * by one concealed frame per poll, when the frame due now would play before its safe time (the
- * target rose, or so did the fastest transit); it shrinks, by dropping at most one buffered frame
- * per {@value #SHRINK_INTERVAL_MS} ms, when every frame played in such a window had a slack of a
- * whole frame plus {@value #SHRINK_GUARD_MS} ms (one tick earlier would still have been safe; a
- * missing frame in the window forbids it). So each frame plays at the first tick after its safe
- * time, whatever the phase of the ticks against the arrivals: the delay from the fastest arrival
- * stays within [margin, margin + tick + guard), not within a band of the continuous delay a tick
- * and a half wide. The delay is reset to the target at a talkspurt start
- * (marker bit, RFC 3551 §4.1) when the buffer is empty. A consumer that falls more than
- * {@value #STALL_TICKS} tick behind the timeline (it started after the stream or stalled) is
- * resynchronised at once: the stale frames are dropped rather than kept as delay for good.
+ * by one concealed frame per poll, when the frame due now would play more than
+ * {@value #GROW_TOLERANCE_MS} ms before its safe time (the target rose, or so did the fastest
+ * transit); it shrinks, by dropping at most one buffered frame per {@value #SHRINK_INTERVAL_MS}
+ * ms, when every frame played in such a window had a slack of a whole frame plus
+ * {@value #SHRINK_GUARD_MS} ms (one tick earlier would still have been safe; a missing frame in
+ * the window forbids it). So each frame plays at the first tick after its safe time, whatever the
+ * phase of the ticks against the arrivals: the delay from the fastest arrival stays within
+ * [margin − tolerance, margin + tick + guard), not within a band of the continuous delay a tick
+ * and a half wide. The delay is reset to the target at a talkspurt start (marker bit, RFC 3551
+ * §4.1) when the buffer is empty. A consumer that falls more than {@value #STALL_TICKS} tick
+ * behind the timeline (it started after the stream or stalled) is resynchronised at once: the
+ * stale frames are dropped rather than kept as delay for good.
  *
  * <h2>Robustness</h2>
  * Sequence numbers and timestamps are extended across wrap-around (RFC 3550 §A.1). Duplicates
@@ -64,11 +65,17 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 public final class JitterBuffer {
     static final int SHRINK_INTERVAL_MS = 500;
     /**
-     * Slack kept beyond a whole frame when shrinking. The consumer's ticks are not exact (a
-     * media-clock lane ticks its rooms one after the other): after a shrink, a tick that comes a
-     * little early must not find the frame before its safe time and stretch at once.
+     * The consumer's ticks are not exact (a media-clock lane ticks its rooms one after the other)
+     * and the fastest transit is re-estimated every 5 s: a frame may play this much before its
+     * safe time without a stretch, so that such wobbles do not stretch at once.
      */
-    static final int SHRINK_GUARD_MS = 2;
+    static final int GROW_TOLERANCE_MS = 2;
+    /**
+     * Slack kept beyond a whole frame when shrinking: with {@link #GROW_TOLERANCE_MS}, a band of
+     * 7 ms beyond the tick within which the delay is left alone, so that a decaying target does
+     * not shrink and the next spike stretch again, back and forth.
+     */
+    static final int SHRINK_GUARD_MS = 5;
     /** The consumer is this many ticks behind the timeline: it stalled or started late. */
     static final int STALL_TICKS = 1;
     static final int RESYNC_MS = 1000;
@@ -267,7 +274,7 @@ public final class JitterBuffer {
         // offset alone cannot tell, within a tick, where the consumer's ticks fall.
         long margin = targetDelayNanos() - tickNanos;
         long frameNanos = unitsToNanos(frameUnits);
-        if (slack(nextTs, margin, now) < 0) {
+        if (slack(nextTs, margin, now) < -GROW_TOLERANCE_MS * 1_000_000L) {
             // Grow at once: this tick would play the frame before its safe time. Hold the
             // timeline back one frame and let the decoder conceal it.
             playoutOffset += frameNanos;
