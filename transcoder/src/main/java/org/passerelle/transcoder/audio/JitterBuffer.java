@@ -275,8 +275,8 @@ public final class JitterBuffer {
         long margin = targetDelayNanos() - tickNanos;
         long frameNanos = unitsToNanos(frameUnits);
         if (slack(nextTs, margin, now) < -GROW_TOLERANCE_MS * 1_000_000L) {
-            // Grow at once: this tick would play the frame before its safe time. Hold the
-            // timeline back one frame and let the decoder conceal it.
+            // Grow at once: this tick would play the frame before its safe time (by more than
+            // the tolerance). Hold the timeline back one frame and let the decoder conceal it.
             playoutOffset += frameNanos;
             stretched++;
             lastDurationUnits = frameUnits;
