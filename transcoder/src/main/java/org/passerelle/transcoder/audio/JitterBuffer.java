@@ -33,12 +33,22 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  * how late the network made it; the target delay is
  * {@code tick + max(peak lateness, 3 × jitter)} clamped to [min, max], where the peak grows at
  * once and decays with a 5 s time constant, and jitter is the RFC 3550 §A.8 interarrival jitter
- * estimate. The actual delay follows the target:
- * it grows at once by inserting one concealed frame per poll, shrinks by dropping at most one
- * frame per {@value #SHRINK_INTERVAL_MS} ms, and is reset to the target at a talkspurt start
- * (marker bit, RFC 3551 §4.1) when the buffer is empty. A consumer that falls more than
- * {@value #STALL_TICKS} tick behind the timeline (it started after the stream or stalled) is
- * resynchronised at once: the stale frames are dropped rather than kept as delay for good.
+ * estimate. The actual delay follows the target, judged at the consumer's ticks: a frame is safe
+ * to play once {@code target - tick} (the jitter margin) has passed since the fastest transit
+ * would have brought it, and what matters is only whether that is so by the tick that plays it.
+ * Its <em>slack</em> is how long after that safe time the tick plays it. The delay grows at once,
+ * by one concealed frame per poll, when the frame due now would play more than
+ * {@value #GROW_TOLERANCE_MS} ms before its safe time (the target rose, or so did the fastest
+ * transit); it shrinks, by dropping at most one buffered frame per {@value #SHRINK_INTERVAL_MS}
+ * ms, when every frame played in such a window had a slack of a whole frame plus
+ * {@value #SHRINK_GUARD_MS} ms (one tick earlier would still have been safe; a missing frame in
+ * the window forbids it). So each frame plays at the first tick after its safe time, whatever the
+ * phase of the ticks against the arrivals: the delay from the fastest arrival stays within
+ * [margin − tolerance, margin + tick + guard), not within a band of the continuous delay a tick
+ * and a half wide. The delay is reset to the target at a talkspurt start (marker bit, RFC 3551
+ * §4.1) when the buffer is empty. A consumer that falls more than {@value #STALL_TICKS} tick
+ * behind the timeline (it started after the stream or stalled) is resynchronised at once: the
+ * stale frames are dropped rather than kept as delay for good.
  *
  * <h2>Robustness</h2>
  * Sequence numbers and timestamps are extended across wrap-around (RFC 3550 §A.1). Duplicates
@@ -54,6 +64,18 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  */
 public final class JitterBuffer {
     static final int SHRINK_INTERVAL_MS = 500;
+    /**
+     * The consumer's ticks are not exact (a media-clock lane ticks its rooms one after the other)
+     * and the fastest transit is re-estimated every 5 s: a frame may play this much before its
+     * safe time without a stretch, so that such wobbles do not stretch at once.
+     */
+    static final int GROW_TOLERANCE_MS = 2;
+    /**
+     * Slack kept beyond a whole frame when shrinking: with {@link #GROW_TOLERANCE_MS}, a band of
+     * 7 ms beyond the tick within which the delay is left alone, so that a decaying target does
+     * not shrink and the next spike stretch again, back and forth.
+     */
+    static final int SHRINK_GUARD_MS = 5;
     /** The consumer is this many ticks behind the timeline: it stalled or started late. */
     static final int STALL_TICKS = 1;
     static final int RESYNC_MS = 1000;
@@ -123,7 +145,8 @@ public final class JitterBuffer {
     private boolean nextIsGuess;  // nextTs came from a guessed duration of the last packet
     private long lastPlayedSeq;   // extended sequence of the last packet handed out
     private long playoutOffset;   // playout(ts) = baseNanos + tsNanos(ts) + playoutOffset
-    private long lastShrinkNanos;
+    private long slackWindowStart; // start of the current window of slack observations
+    private long minSlack = Long.MAX_VALUE; // least slack of the frames played in that window
 
     private boolean hasTransit;
     private long prevTransit;
@@ -245,28 +268,39 @@ public final class JitterBuffer {
         }
         if (playout(nextTs) - now > tickNanos) return Outcome.WAIT;
 
-        long target = targetDelayNanos();
+        // Tick-aware delay control. Only whether a frame is there by the tick that plays it
+        // matters, so the delay is judged by the slack of this tick: how long after the frame's
+        // safe time (fastest transit + jitter margin) it plays now. The continuous playout
+        // offset alone cannot tell, within a tick, where the consumer's ticks fall.
+        long margin = targetDelayNanos() - tickNanos;
         long frameNanos = unitsToNanos(frameUnits);
-        if (currentDelayNanos() < target - frameNanos / 2) {
-            // Grow at once: hold the timeline back one frame and let the decoder conceal it.
+        if (slack(nextTs, margin, now) < -GROW_TOLERANCE_MS * 1_000_000L) {
+            // Grow at once: this tick would play the frame before its safe time (by more than
+            // the tolerance). Hold the timeline back one frame and let the decoder conceal it.
             playoutOffset += frameNanos;
             stretched++;
             lastDurationUnits = frameUnits;
+            restartSlackWindow(now);
             return Outcome.CONCEAL;
         }
         while (count > 0 && slotTs[0] < nextTs + frameUnits / 2) {
             long dur = durationOfHead();
-            if (count >= 2 && currentDelayNanos() > target + frameNanos
-                    && now - lastShrinkNanos >= SHRINK_INTERVAL_MS * 1_000_000L) {
-                // Shrink slowly: skip one frame that is already buffered.
-                RtpPacket drop = removeHead();
-                drop.release();
-                shrunk++;
-                playoutOffset -= unitsToNanos(dur);
-                nextTs = slotTs[0];
-                lastPlayedSeq = slotSeq[0] - 1;
-                lastShrinkNanos = now;
-                continue;
+            minSlack = Math.min(minSlack, slack(slotTs[0], margin, now));
+            if (now - slackWindowStart >= SHRINK_INTERVAL_MS * 1_000_000L) {
+                // Shrink slowly: when every frame of the window played at least a whole frame
+                // (plus a guard) after its safe time, one tick earlier would still have been
+                // safe: skip one frame that is already buffered.
+                boolean shrink = count >= 2 && minSlack >= unitsToNanos(dur) + SHRINK_GUARD_MS * 1_000_000L;
+                restartSlackWindow(now);
+                if (shrink) {
+                    RtpPacket drop = removeHead();
+                    drop.release();
+                    shrunk++;
+                    playoutOffset -= unitsToNanos(dur);
+                    nextTs = slotTs[0];
+                    lastPlayedSeq = slotSeq[0] - 1;
+                    continue;
+                }
             }
             long ts = slotTs[0];
             nextIsGuess = !(count >= 2 && slotSeq[1] == slotSeq[0] + 1);
@@ -276,6 +310,8 @@ public final class JitterBuffer {
             lastDurationUnits = dur;
             return Outcome.PACKET;
         }
+        // A frame missing when due: this window must not be used to shrink.
+        minSlack = Long.MIN_VALUE;
         if (count > 0) {
             long gap = Math.min(frameUnits, slotTs[0] - nextTs);
             nextTs += gap;
@@ -385,6 +421,7 @@ public final class JitterBuffer {
         nextIsGuess = false;
         playoutOffset = minTransit() + targetDelayNanos();
         state = State.PLAYING;
+        restartSlackWindow(clock.nanoTime());
     }
 
     private void offTimeline(RtpPacket p, int seq, long transit, boolean ahead) {
@@ -455,6 +492,19 @@ public final class JitterBuffer {
         return Math.max(minDelayNanos, Math.min(maxDelayNanos, (long) t));
     }
 
+    /**
+     * How long after its safe time a frame plays if it plays now: the safe time is its send time
+     * (from the timestamp) plus the fastest transit plus the jitter margin. Negative: too early.
+     */
+    private long slack(long extTs, long margin, long now) {
+        return now - (baseNanos + tsNanos(extTs) + minTransit() + margin);
+    }
+
+    private void restartSlackWindow(long now) {
+        slackWindowStart = now;
+        minSlack = Long.MAX_VALUE;
+    }
+
     private long currentDelayNanos() {
         return playoutOffset - minTransit();
     }
@@ -483,6 +533,7 @@ public final class JitterBuffer {
     /** Behind (consumer stalled or started late, clock jump): drop what is stale and start again. */
     private void catchUp(long now) {
         playoutOffset = minTransit() + targetDelayNanos();
+        restartSlackWindow(now);
         // Keep only what is due from now on (a regular consumer plays a frame in the tick
         // before its playout time), so the delay is the target again, not target + lag.
         // The newest packet is kept even if overdue: it is the best place to resume from.
