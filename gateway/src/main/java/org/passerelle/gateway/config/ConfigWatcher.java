@@ -7,6 +7,8 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls back when the config file changes on disk or the process gets SIGHUP. Editors save in
  * several steps (temp file, rename), so a change is acted on once things are quiet for a moment.
+ *
+ * <p>A process has one SIGHUP: one handler, installed with the first watcher, calls every watcher
+ * open at that moment. (Each watcher installing its own and putting the previous one back on
+ * close broke when watchers closed out of order: SIGHUP went to a closed one and reloaded nothing.)
  */
 public final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -24,8 +30,9 @@ public final class ConfigWatcher implements AutoCloseable {
     private final WatchService watcher;
     private final Thread thread;
     private volatile boolean running = true;
-    /** The SIGHUP handler before ours, put back on close; null when SIGHUP is not ours. */
-    private sun.misc.SignalHandler previousSighup;
+    /** Watchers open now: SIGHUP reloads each. */
+    private static final Set<ConfigWatcher> OPEN = ConcurrentHashMap.newKeySet();
+    private static boolean sighupHandled; // guarded by ConfigWatcher.class
 
     public ConfigWatcher(Path file, Runnable reload) throws IOException {
         this.file = file.toAbsolutePath().normalize();
@@ -35,19 +42,24 @@ public final class ConfigWatcher implements AutoCloseable {
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         thread = Thread.ofPlatform().daemon().name("config-watch").start(this::loop);
-        installSighup();
+        OPEN.add(this);
+        handleSighup();
     }
 
-    private void installSighup() {
+    private static synchronized void handleSighup() {
+        if (sighupHandled) return;
         try {
-            previousSighup = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
-                if (!running) return;
-                log.info("SIGHUP: reloading {}", file);
-                Thread.ofVirtual().name("config-reload").start(reload);
-            });
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> OPEN.forEach(ConfigWatcher::sighup));
+            sighupHandled = true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.warn("SIGHUP cannot be handled here ({}); config reloads on file change only", e.getMessage());
         }
+    }
+
+    private void sighup() {
+        if (!running) return;
+        log.info("SIGHUP: reloading {}", file);
+        Thread.ofVirtual().name("config-reload").start(reload);
     }
 
     private void loop() {
@@ -79,10 +91,7 @@ public final class ConfigWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (previousSighup != null) {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previousSighup); // a closed watcher reloads nothing
-            previousSighup = null;
-        }
+        OPEN.remove(this); // a closed watcher reloads nothing
         try {
             watcher.close();
         } catch (IOException e) {

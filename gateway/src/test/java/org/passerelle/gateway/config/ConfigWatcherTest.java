@@ -35,12 +35,16 @@ class ConfigWatcherTest {
         } finally {
             watcher.close();
         }
-        // Another watcher owns SIGHUP now; once it closes, the signal no longer reaches either.
+        // Watchers closing in any order: SIGHUP reaches every open one and no closed one.
         LinkedBlockingQueue<String> second = new LinkedBlockingQueue<>();
-        ConfigWatcher next = new ConfigWatcher(file, () -> second.add("reload"));
+        LinkedBlockingQueue<String> third = new LinkedBlockingQueue<>();
+        ConfigWatcher older = new ConfigWatcher(file, () -> second.add("reload"));
+        ConfigWatcher newer = new ConfigWatcher(file, () -> third.add("reload"));
+        older.close();
         Signal.raise(new Signal("HUP"));
-        assertNotNull(second.poll(10, TimeUnit.SECONDS));
-        next.close();
-        assertEquals(0, reloads.size(), "the closed watcher was not called again");
+        assertNotNull(third.poll(10, TimeUnit.SECONDS), "an open watcher reloads after an older one closed");
+        newer.close();
+        assertNull(second.poll(500, TimeUnit.MILLISECONDS), "the closed watcher was not called");
+        assertEquals(0, reloads.size(), "the first, closed watcher was not called again");
     }
 }
