@@ -59,6 +59,40 @@ final class VectorDotProduct extends DotProduct {
         }
     }
 
+    /**
+     * The decimator across time, as {@link #upsample}: one vector holds as many consecutive
+     * outputs as there are lanes; for each branch of the polyphase split, each tap is one
+     * multiply-add of the broadcast coefficient by the branch's line shifted by that tap. Each
+     * lane sums exactly as {@link #decimateSum} does, which also serves the outputs left over
+     * after the last whole vector.
+     */
+    @Override
+    void decimate(float[][] c, float[] lines, int stride, int n, short[] out, int outOff, float[] scratch) {
+        final int lanes = SPECIES.length();
+        int j = 0;
+        for (; j + lanes <= n; j += lanes) {
+            FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+            for (int r = 0; r < c.length; r++) {
+                float[] cr = c[r];
+                int k = cr.length;
+                int b = r * stride + j;
+                int q = 0;
+                for (int end = k - 3; q < end; q += 4) {
+                    a0 = FloatVector.fromArray(SPECIES, lines, b + q).fma(FloatVector.broadcast(SPECIES, cr[q]), a0);
+                    a1 = FloatVector.fromArray(SPECIES, lines, b + q + 1).fma(FloatVector.broadcast(SPECIES, cr[q + 1]), a1);
+                    a2 = FloatVector.fromArray(SPECIES, lines, b + q + 2).fma(FloatVector.broadcast(SPECIES, cr[q + 2]), a2);
+                    a3 = FloatVector.fromArray(SPECIES, lines, b + q + 3).fma(FloatVector.broadcast(SPECIES, cr[q + 3]), a3);
+                }
+                for (; q < k; q++) {
+                    a0 = FloatVector.fromArray(SPECIES, lines, b + q).fma(FloatVector.broadcast(SPECIES, cr[q]), a0);
+                }
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(scratch, 0);
+            for (int v = 0; v < lanes; v++) out[outOff + j + v] = saturate(scratch[v]);
+        }
+        for (; j < n; j++) out[outOff + j] = saturate(decimateSum(c, lines, stride, j));
+    }
+
     @Override
     String describe() {
         return "vector " + SPECIES.vectorBitSize() + " bit";
