@@ -46,6 +46,45 @@ abstract class DotProduct {
         return (a0 + a1) + (a2 + a3);
     }
 
+    /**
+     * Decimation of {@code n} outputs through polyphase lines. The filter's taps, split by their
+     * index modulo the factor M, are {@code c[r]} (tap {@code M*a + r} is {@code c[r][a]}); the
+     * input, split the same way, is {@code lines}, one line of {@code stride} floats per branch
+     * (branch r from {@code r * stride}). Output {@code j} is
+     * {@code out[outOff + j] = saturate(sum_r sum_a c[r][a] * lines[r*stride + j + a])}: M contiguous
+     * convolutions at the output rate, which a vector computes for consecutive outputs at once.
+     * Each line holds at least {@code n + c[r].length - 1} floats; {@code scratch} at least 64.
+     *
+     * <p>Every implementation sums in {@link #decimateSum}'s order, so the output does not depend
+     * on the machine's SIMD width nor on how the stream is cut into blocks.
+     */
+    void decimate(float[][] c, float[] lines, int stride, int n, short[] out, int outOff, float[] scratch) {
+        for (int j = 0; j < n; j++) out[outOff + j] = saturate(decimateSum(c, lines, stride, j));
+    }
+
+    /**
+     * One decimator output: four running sums of fused multiply-adds over taps a, a+1, a+2, a+3
+     * of each branch in turn (a branch's remainder into the first), added as (s0 + s1) + (s2 + s3).
+     * A SIMD lane of {@code VectorDotProduct.decimate} does exactly this.
+     */
+    static float decimateSum(float[][] c, float[] lines, int stride, int j) {
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (int r = 0; r < c.length; r++) {
+            float[] cr = c[r];
+            int k = cr.length;
+            int b = r * stride + j;
+            int q = 0;
+            for (int end = k - 3; q < end; q += 4) {
+                a0 = Math.fma(lines[b + q], cr[q], a0);
+                a1 = Math.fma(lines[b + q + 1], cr[q + 1], a1);
+                a2 = Math.fma(lines[b + q + 2], cr[q + 2], a2);
+                a3 = Math.fma(lines[b + q + 3], cr[q + 3], a3);
+            }
+            for (; q < k; q++) a0 = Math.fma(lines[b + q], cr[q], a0);
+        }
+        return (a0 + a1) + (a2 + a3);
+    }
+
     /** Rounded and saturated to 16 bits. */
     static short saturate(float v) {
         int r = Math.round(v);
