@@ -20,8 +20,9 @@ import org.passerelle.transcoder.rtp.RtpPacketPool;
  * <ul>
  *   <li>{@code embedded}: what an embedded room does per PCMU call and 20 ms: jitter buffer put +
  *       poll, µ-law decode, 8→48 kHz, its share of the room's mix-minus, 48→8 kHz, µ-law encode.</li>
- *   <li>{@code pcmuOpus}: a PCMU⇄Opus call (as to a LiveKit or browser room): µ-law decode, 8→48,
- *       Opus encode, Opus decode, 48→8, µ-law encode.</li>
+ *   <li>{@code pcmuOpus}: a PCMU⇄Opus call (as to a LiveKit room): µ-law decode, 8→48,
+ *       Opus encode (narrowband, as the gateway codes a G.711 caller's track), Opus decode,
+ *       48→8, µ-law encode.</li>
  * </ul>
  * No sockets, no threads, no signalling: what a perfect gateway could not avoid.
  */
