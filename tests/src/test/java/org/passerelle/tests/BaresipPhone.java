@@ -358,12 +358,7 @@ public final class BaresipPhone implements AutoCloseable {
 
     /** Last lines of the log, for failure messages. */
     public String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log(), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return LogTail.of(log(), 40, "log");
     }
 
     public boolean isRunning() {

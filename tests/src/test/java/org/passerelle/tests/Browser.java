@@ -319,9 +319,8 @@ public final class Browser implements AutoCloseable {
     public String console() {
         drainConsole();
         try {
-            List<String> lines = Files.readAllLines(consoleLog, StandardCharsets.UTF_8);
             return "\nbrowser '" + name + "' console (" + consoleLog + "):\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+                    + String.join("\n", LogTail.lines(consoleLog, 30));
         } catch (IOException e) {
             return "\n(no console log: " + e.getMessage() + ")";
         }

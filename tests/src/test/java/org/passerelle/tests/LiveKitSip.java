@@ -228,12 +228,7 @@ public final class LiveKitSip implements AutoCloseable {
 
     /** The last lines of its log, for failure messages. */
     public String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return LogTail.of(log, 30, "log");
     }
 
     /**
