@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.passerelle.tests.bench.ProcessSampler;
 
 /**
  * LiveKit SIP alone under load, for first figures before the same-run comparison: SIPp places N
@@ -43,7 +44,6 @@ import java.util.concurrent.TimeUnit;
 public final class LiveKitSipLoad {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-    private static final double TICKS_PER_SECOND = 100.0;
     private static final String ACCEPTED = "Accepting the call";
     private static final String CLOSED = "Inbound call closed";
 
@@ -109,7 +109,8 @@ public final class LiveKitSipLoad {
         ToneFiles.pcmuWav(dir.resolve("tone.wav"), 1000, 30);
         long logMark = Files.size(sip.log());
         Await.pause(Duration.ofSeconds(3));
-        long rssIdle = rssBytes(sip.pid());
+        ProcessSampler sipProcess = new ProcessSampler(sip.pid());
+        long rssIdle = sipProcess.rssBytes();
 
         int rampSeconds = (n + rate - 1) / rate;
         int holdSeconds = seconds + rampSeconds + 15;
@@ -149,17 +150,18 @@ public final class LiveKitSipLoad {
             }
             Await.pause(Duration.ofSeconds(2));
 
-            double sip0 = cpuSeconds(sip.pid()), lk0 = cpuSeconds(server.pid()), sipp0 = cpuSeconds(sipp.pid());
+            ProcessSampler lkProcess = new ProcessSampler(server.pid()), sippProcess = new ProcessSampler(sipp.pid());
+            double sip0 = sipProcess.cpuSeconds(), lk0 = lkProcess.cpuSeconds(), sipp0 = sippProcess.cpuSeconds();
             int closedBefore = count(sip.log(), logMark, CLOSED);
             long t0 = System.nanoTime();
             long rssMax = 0, lkRssMax = 0;
             while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
-                rssMax = Math.max(rssMax, rssBytes(sip.pid()));
-                lkRssMax = Math.max(lkRssMax, rssBytes(server.pid()));
+                rssMax = Math.max(rssMax, sipProcess.rssBytes());
+                lkRssMax = Math.max(lkRssMax, lkProcess.rssBytes());
                 Await.pause(Duration.ofMillis(500));
             }
             double window = (System.nanoTime() - t0) / 1e9;
-            double sip1 = cpuSeconds(sip.pid()), lk1 = cpuSeconds(server.pid()), sipp1 = cpuSeconds(sipp.pid());
+            double sip1 = sipProcess.cpuSeconds(), lk1 = lkProcess.cpuSeconds(), sipp1 = sippProcess.cpuSeconds();
             int closedDuring = count(sip.log(), logMark, CLOSED) - closedBefore;
 
             if (!sipp.waitFor(holdSeconds + 60, TimeUnit.SECONDS)) {
@@ -266,30 +268,6 @@ public final class LiveKitSipLoad {
         int count = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) count++;
         return count;
-    }
-
-    /** CPU seconds used so far by a process, user + system ({@code /proc/<pid>/stat} fields 14, 15). */
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    /** Resident set in bytes ({@code /proc/<pid>/status} VmRSS), or -1 when the process is gone. */
-    static long rssBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone
-        }
-        return -1;
     }
 
     private static double round(double v, int digits) {

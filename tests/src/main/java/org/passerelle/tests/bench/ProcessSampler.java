@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * stime, fields 14 and 15, in clock ticks), RSS from {@code /proc/<pid>/status} (VmRSS), and the
  * live Java heap by {@code jcmd <pid> GC.run} then {@code GC.heap_info} (used, after a full GC).
  */
-final class ProcessSampler {
+public final class ProcessSampler {
     /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
     private static final double TICKS_PER_SECOND = 100.0;
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
@@ -20,7 +20,7 @@ final class ProcessSampler {
     private final long pid;
     private final Path jcmd;
 
-    ProcessSampler(long pid) {
+    public ProcessSampler(long pid) {
         this.pid = pid;
         // jcmd from the JDK we run on.
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
@@ -32,7 +32,7 @@ final class ProcessSampler {
     }
 
     /** CPU seconds used so far, user + system. */
-    double cpuSeconds() {
+    public double cpuSeconds() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
@@ -44,13 +44,17 @@ final class ProcessSampler {
     }
 
     /** Resident set in bytes (VmRSS), or -1 when the process is gone. */
-    long rssBytes() {
-        return statusKb("VmRSS:") * 1024;
+    public long rssBytes() {
+        return bytes(statusKb("VmRSS:"));
     }
 
     /** Peak resident set in bytes (VmHWM). */
     long peakRssBytes() {
-        return statusKb("VmHWM:") * 1024;
+        return bytes(statusKb("VmHWM:"));
+    }
+
+    private static long bytes(long kb) {
+        return kb < 0 ? -1 : kb * 1024;
     }
 
     private long statusKb(String key) {
