@@ -14,7 +14,7 @@
 // Options: --url ws://... --token JWT [--seconds N] [--burst-ms 200] [--amplitude 0.37] [--queue-ms 40]
 import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource, dispose } from '@livekit/rtc-node';
 import { createInterface } from 'node:readline';
-import { emit, parseArgs } from './cli.mjs';
+import { emit, leave, parseArgs, run } from './cli.mjs';
 
 const RATE = 48000;
 const FRAME_MS = 10;
@@ -85,13 +85,7 @@ async function main() {
   }
   stdin.close();
   await source.close();
-  if (room.isConnected) await room.disconnect();
-  emit({ event: 'disconnected', reason: state.reason });
-  await dispose();
-  process.exit(0);
+  await leave(room, state.reason, dispose);
 }
 
-main().catch((e) => {
-  emit({ event: 'error', where: 'main', message: String(e?.stack ?? e) });
-  process.exit(1);
-});
+run(main);

@@ -23,3 +23,22 @@ export function parseArgs(argv, defaults, options) {
 export function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
+
+/**
+ * How a client ends: leaves the room if still in it, says why, frees the native SDK, exits 0.
+ * `dispose` is @livekit/rtc-node's, passed in so this file needs no SDK.
+ */
+export async function leave(room, reason, dispose) {
+  if (room.isConnected) await room.disconnect();
+  emit({ event: 'disconnected', reason });
+  await dispose();
+  process.exit(0);
+}
+
+/** Runs a client's main: an error is reported as an event and the exit code is 1. */
+export function run(main) {
+  main().catch((e) => {
+    emit({ event: 'error', where: 'main', message: String(e?.stack ?? e) });
+    process.exit(1);
+  });
+}

@@ -31,7 +31,7 @@ import {
   dispose,
 } from '@livekit/rtc-node';
 import { createInterface } from 'node:readline';
-import { emit, parseArgs } from './cli.mjs';
+import { emit, leave, parseArgs, run } from './cli.mjs';
 
 const PUBLISH_RATE = 48000;
 const FRAME_MS = 10;
@@ -267,13 +267,7 @@ async function main() {
   clearInterval(ticker);
   await publishing.catch(() => {});
   stdin.close();
-  if (room.isConnected) await room.disconnect();
-  emit({ event: 'disconnected', reason: state.reason });
-  await dispose();
-  process.exit(0);
+  await leave(room, state.reason, dispose);
 }
 
-main().catch((e) => {
-  emit({ event: 'error', where: 'main', message: String(e?.stack ?? e) });
-  process.exit(1);
-});
+run(main);
