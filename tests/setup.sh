@@ -152,27 +152,34 @@ ensure_livekit() {
         return
     fi
     command -v go >/dev/null 2>&1 || die "go not found: livekit-server is built from its Go module (go >= 1.26)"
-    say "livekit-server $LIVEKIT_VERSION: not built yet; downloading its Go module ($(go version))"
-    local json dir start
-    start=$SECONDS
-    json="$(go mod download -json "github.com/livekit/livekit-server@$LIVEKIT_VERSION")" \
-        || die "go mod download github.com/livekit/livekit-server@$LIVEKIT_VERSION failed: $json"
+    go_build_module livekit-server "github.com/livekit/livekit-server" "$LIVEKIT_VERSION" ./cmd/server \
+        "$LIVEKIT_BIN" 0 "several minutes"
+}
+
+# Builds the command PKG of the Go module MODULE@VERSION into BIN, from the module's own directory
+# so its replace directives apply: go_build_module NAME MODULE VERSION PKG BIN CGO HOW_LONG.
+# -mod=mod lets go fetch what go.sum names without asking to edit the (read-only) go.mod; the
+# binary goes to a temp file, renamed once complete. go build is silent for minutes: a heartbeat
+# says it is alive.
+go_build_module() {
+    local name=$1 module=$2 version=$3 pkg=$4 bin=$5 cgo=$6 how_long=$7
+    say "$name $version: not built yet; downloading its Go module ($(go version))"
+    local json dir start=$SECONDS
+    json="$(go mod download -json "$module@$version")" \
+        || die "go mod download $module@$version failed: $json"
     dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
     [[ -n "$dir" && -d "$dir" ]] || die "no module directory in: $json"
-    say "livekit-server $LIVEKIT_VERSION: building in $dir (one time; several minutes on 2 cores)"
-    mkdir -p "$LIVEKIT_CACHE"
-    # -mod=mod lets go fetch what go.sum names without asking to edit the (read-only) go.mod;
-    # the binary goes to a temp file, renamed once complete. go build is silent for minutes:
-    # a heartbeat says it is alive.
-    (while sleep 30; do say "livekit-server $LIVEKIT_VERSION: still building ($((SECONDS - start)) s)"; done) &
+    say "$name $version: building in $dir (one time; $how_long on 2 cores)"
+    mkdir -p "$(dirname "$bin")"
+    (while sleep 30; do say "$name $version: still building ($((SECONDS - start)) s)"; done) &
     local heartbeat=$! status=0
-    (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=0 \
-        go build -trimpath -o "$LIVEKIT_BIN.tmp" ./cmd/server) || status=$?
+    (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=$cgo \
+        go build -trimpath -o "$bin.tmp" "$pkg") || status=$?
     kill "$heartbeat" 2>/dev/null || true
     wait "$heartbeat" 2>/dev/null || true
-    [[ $status -eq 0 ]] || die "building livekit-server $LIVEKIT_VERSION failed (go build exit $status)"
-    mv "$LIVEKIT_BIN.tmp" "$LIVEKIT_BIN"
-    say "livekit-server $LIVEKIT_VERSION: built in $((SECONDS - start)) s: $LIVEKIT_BIN"
+    [[ $status -eq 0 ]] || die "building $name $version failed (go build exit $status)"
+    mv "$bin.tmp" "$bin"
+    say "$name $version: built in $((SECONDS - start)) s: $bin"
 }
 
 # LiveKit SIP (the comparison peer of the benchmarks), built from its Go module like the server.
@@ -189,24 +196,8 @@ ensure_livekit_sip() {
     fi
     ensure_debs gcc libc6-dev pkg-config libopus-dev libopusfile-dev libsoxr-dev
     command -v go >/dev/null 2>&1 || die "go not found: livekit-sip is built from its Go module (go >= 1.26)"
-    say "livekit-sip $LIVEKIT_SIP_VERSION: not built yet; downloading its Go module ($(go version))"
-    local json dir start
-    start=$SECONDS
-    json="$(go mod download -json "github.com/livekit/sip@$LIVEKIT_SIP_VERSION")" \
-        || die "go mod download github.com/livekit/sip@$LIVEKIT_SIP_VERSION failed: $json"
-    dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-    [[ -n "$dir" && -d "$dir" ]] || die "no module directory in: $json"
-    say "livekit-sip $LIVEKIT_SIP_VERSION: building in $dir (one time; a few minutes on 2 cores)"
-    mkdir -p "$LIVEKIT_CACHE"
-    (while sleep 30; do say "livekit-sip $LIVEKIT_SIP_VERSION: still building ($((SECONDS - start)) s)"; done) &
-    local heartbeat=$! status=0
-    (cd "$dir" && GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=1 \
-        go build -trimpath -o "$LIVEKIT_SIP_BIN.tmp" ./cmd/livekit-sip) || status=$?
-    kill "$heartbeat" 2>/dev/null || true
-    wait "$heartbeat" 2>/dev/null || true
-    [[ $status -eq 0 ]] || die "building livekit-sip $LIVEKIT_SIP_VERSION failed (go build exit $status)"
-    mv "$LIVEKIT_SIP_BIN.tmp" "$LIVEKIT_SIP_BIN"
-    say "livekit-sip $LIVEKIT_SIP_VERSION: built in $((SECONDS - start)) s: $LIVEKIT_SIP_BIN"
+    go_build_module livekit-sip "github.com/livekit/sip" "$LIVEKIT_SIP_VERSION" ./cmd/livekit-sip \
+        "$LIVEKIT_SIP_BIN" 1 "a few minutes"
 }
 
 # LiveKit keeps SIP trunks and dispatch rules only in Redis: without it every SIP API call
