@@ -67,6 +67,13 @@ public final class LiveKitRooms implements AutoCloseable {
     private static final int PROBE_TIMEOUT_SECONDS = 3;
     /** How long a participant that lost its place may take to come back before the call gives up. */
     public static final Duration REJOIN_BOUND = Duration.ofSeconds(20);
+    /**
+     * A server that accepted our token this recently is taken as usable without asking again: under
+     * load the check costs a busy server ≈ 0.4 s, which every new room's first caller would wait.
+     * If it fell over meanwhile, the join fails and the caller hears "unavailable" (as for a
+     * server lost mid-call).
+     */
+    static final Duration VALIDATED_FOR = Duration.ofSeconds(10);
     /** The waiting prompt is said again this long after it began, while the caller is still alone. */
     public static final int WAITING_PERIOD_MILLIS = 20_000;
 
@@ -93,6 +100,10 @@ public final class LiveKitRooms implements AutoCloseable {
     private final MediaClock clock;
     private final boolean waitingPrompt;
     private final Duration rejoinBound;
+    private final NanoClock time;
+    /** When the server last accepted a token check ({@link NanoClock} time); guarded by this. */
+    private long validatedAt;
+    private boolean everValidated;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("livekit-timers").factory());
     private final Timers timers = Timers.on(scheduler);
@@ -114,6 +125,12 @@ public final class LiveKitRooms implements AutoCloseable {
     }
 
     LiveKitRooms(LiveKitConfig config, WebRtcConfig webrtc, MediaClock clock, boolean waitingPrompt, Duration rejoinBound) {
+        this(config, webrtc, clock, waitingPrompt, rejoinBound, NanoClock.SYSTEM);
+    }
+
+    LiveKitRooms(LiveKitConfig config, WebRtcConfig webrtc, MediaClock clock, boolean waitingPrompt, Duration rejoinBound,
+                 NanoClock time) {
+        this.time = time;
         this.config = config;
         this.tokens = new LiveKitTokens(config);
         this.webrtc = webrtc;
@@ -134,9 +151,11 @@ public final class LiveKitRooms implements AutoCloseable {
     /**
      * Whether a call can join {@code room} now, asked before the call is answered so that an
      * unusable server gets the caller a SIP error (503, which lets a PBX fail over) rather than an
-     * answered call that hangs up. A room the gateway is already in is known good; otherwise the
-     * server's token check ({@code GET /rtc/validate}, what LiveKit clients ask when a join fails)
-     * tells at once whether the server is up and accepts our API key and secret.
+     * answered call that hangs up. The server is known good while any room the gateway is in is
+     * connected (its listener's token was accepted), or when it accepted a token in the last
+     * {@link #VALIDATED_FOR}; otherwise the server's token check ({@code GET /rtc/validate}, what
+     * LiveKit clients ask when a join fails) tells at once whether the server is up and accepts our
+     * API key and secret.
      *
      * @return completes with null when it can be joined, else why not, naming the server (for the log)
      */
@@ -146,17 +165,17 @@ public final class LiveKitRooms implements AutoCloseable {
 
     /** {@link #checkReachable} on the calling thread (blocks up to {@value #PROBE_TIMEOUT_SECONDS} s). */
     public String whyUnreachable(String room, CallIdentity who) {
-        synchronized (this) {
-            LocalRoom r = rooms.get(room);
-            if (r != null && r.established && !r.rejoin.running()) return null;
-        }
+        if (knownGood()) return null;
         String base = LiveKitSipApi.httpBase(config.url());
         URI uri = URI.create(base + "/rtc/validate?access_token=" + tokens.call(room, who));
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(PROBE_TIMEOUT_SECONDS)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) return null;
+            if (r.statusCode() == 200) {
+                validated();
+                return null;
+            }
             String body = r.body() == null ? "" : r.body().strip();
             if (body.length() > 200) body = body.substring(0, 200);
             String hint = r.statusCode() == 401 ? " (check livekit.apiKey and livekit.apiSecret)" : "";
@@ -174,6 +193,24 @@ public final class LiveKitRooms implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "interrupted while checking LiveKit server " + base;
         }
+    }
+
+    /**
+     * True when the server has shown it is up and takes our key (a connected room, or a recent token
+     * check) and no room of ours is rejoining it after losing it.
+     */
+    private synchronized boolean knownGood() {
+        boolean connected = false;
+        for (LocalRoom r : rooms.values()) {
+            if (r.rejoin.running()) return false; // a room lost the server: ask it
+            connected |= r.established;
+        }
+        return connected || everValidated && time.nanoTime() - validatedAt < VALIDATED_FOR.toNanos();
+    }
+
+    private synchronized void validated() {
+        validatedAt = time.nanoTime();
+        everValidated = true;
     }
 
     /** Reasons after which the caller's place in the room is gone for good (no rejoin). */

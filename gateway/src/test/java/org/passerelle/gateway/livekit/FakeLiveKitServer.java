@@ -40,7 +40,9 @@ final class FakeLiveKitServer implements AutoCloseable {
     final BlockingQueue<String> connections = new LinkedBlockingQueue<>();
     final BlockingQueue<SignalRequest> requests = new LinkedBlockingQueue<>();
     private volatile Channel current;
-    /** When > 0, the handshake is refused with this HTTP status. */
+    /** Token checks ({@code GET /rtc/validate}) received. */
+    final java.util.concurrent.atomic.AtomicInteger validations = new java.util.concurrent.atomic.AtomicInteger();
+    /** When > 0, the handshake (and the token check) is refused with this HTTP status. */
     volatile int refuseWith;
 
     FakeLiveKitServer() throws InterruptedException {
@@ -111,6 +113,17 @@ final class FakeLiveKitServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            if (req.uri().startsWith("/rtc/validate")) {
+                // LiveKit answers 200 "success" for a token it accepts
+                validations.incrementAndGet();
+                req.release();
+                int status = refuseWith > 0 ? refuseWith : 200;
+                var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                        Unpooled.copiedBuffer(status == 200 ? "success" : "invalid token", StandardCharsets.UTF_8));
+                res.headers().set("content-length", res.content().readableBytes());
+                ctx.writeAndFlush(res);
+                return;
+            }
             if (refuseWith > 0) {
                 req.release();
                 var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(refuseWith),
