@@ -123,6 +123,8 @@ public final class Gateway implements AutoCloseable {
                 .withPublicAddress(settings.publicAddress())
                 .withTrunks(settings.telephony().inbound(), settings.telephony().outbound(),
                         settings.telephony().directCalls());
+        // Says at once whether LiveKit is usable with this key, and warms the check the first calls make.
+        if (liveKit != null) liveKit.checkAtStart();
         sip = new SipServer(sipConfig, calls);
         sip.start();
         http.start(httpGroup, settings.bindAddress(), settings.httpPort());

@@ -74,6 +74,9 @@ public final class LiveKitRooms implements AutoCloseable {
      * server lost mid-call).
      */
     static final Duration VALIDATED_FOR = Duration.ofSeconds(10);
+    /** What the start-up check's token is for: validating a token joins nothing and makes no room. */
+    private static final String START_CHECK_ROOM = "passerelle-start-check";
+    private static final CallIdentity START_CHECK_IDENTITY = new CallIdentity("start-check", "start-check", null, null);
     /** The waiting prompt is said again this long after it began, while the caller is still alone. */
     public static final int WAITING_PERIOD_MILLIS = 20_000;
 
@@ -104,6 +107,8 @@ public final class LiveKitRooms implements AutoCloseable {
     /** When the server last accepted a token check ({@link NanoClock} time); guarded by this. */
     private long validatedAt;
     private boolean everValidated;
+    /** The token check on its way, which other checks wait for; guarded by this. */
+    private CompletableFuture<String> validating;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("livekit-timers").factory());
     private final Timers timers = Timers.on(scheduler);
@@ -163,23 +168,70 @@ public final class LiveKitRooms implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> whyUnreachable(room, who), probes);
     }
 
-    /** {@link #checkReachable} on the calling thread (blocks up to {@value #PROBE_TIMEOUT_SECONDS} s). */
+    /**
+     * {@link #checkReachable} on the calling thread (blocks up to {@value #PROBE_TIMEOUT_SECONDS} s).
+     * Checks made while one is on its way share its answer: the first calls after start-up, or
+     * after the window, all arrive together.
+     */
     public String whyUnreachable(String room, CallIdentity who) {
-        if (knownGood()) return null;
+        CompletableFuture<String> mine;
+        CompletableFuture<String> theirs;
+        synchronized (this) {
+            if (knownGood()) return null;
+            theirs = validating;
+            mine = theirs == null ? (validating = new CompletableFuture<>()) : null;
+        }
+        if (theirs != null) {
+            try {
+                return theirs.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while checking LiveKit server " + LiveKitSipApi.httpBase(config.url());
+            } catch (ExecutionException e) {
+                return String.valueOf(e.getCause());
+            }
+        }
+        String why = validate(room, who);
+        synchronized (this) {
+            if (why == null) {
+                validatedAt = time.nanoTime();
+                everValidated = true;
+            }
+            validating = null;
+        }
+        mine.complete(why);
+        return why;
+    }
+
+    /**
+     * Checks the server and our key once, off the caller's thread, and says the outcome in the log:
+     * an admin sees a wrong URL or secret at start-up, not at the first call. The answer also
+     * serves the first calls ({@link #VALIDATED_FOR}).
+     */
+    public CompletableFuture<String> checkAtStart() {
+        return checkReachable(START_CHECK_ROOM, START_CHECK_IDENTITY).whenComplete((why, e) -> {
+            String base = LiveKitSipApi.httpBase(config.url());
+            if (e == null && why == null) {
+                log.info("LiveKit server {} reachable, API key {} accepted", base, config.apiKey());
+            } else {
+                log.warn("{}; calls to LiveKit rooms will be refused (503) until it is", why != null ? why : e.toString());
+            }
+        });
+    }
+
+    /** One token check, {@code GET /rtc/validate}: null when the server accepted it, else why not. */
+    private String validate(String room, CallIdentity who) {
         String base = LiveKitSipApi.httpBase(config.url());
         URI uri = URI.create(base + "/rtc/validate?access_token=" + tokens.call(room, who));
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(PROBE_TIMEOUT_SECONDS)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                validated();
-                return null;
-            }
+            if (r.statusCode() == 200) return null;
             String body = r.body() == null ? "" : r.body().strip();
             if (body.length() > 200) body = body.substring(0, 200);
             String hint = r.statusCode() == 401 ? " (check livekit.apiKey and livekit.apiSecret)" : "";
-            return "LiveKit server " + base + " refused the call's token: HTTP " + r.statusCode()
+            return "LiveKit server " + base + " refused our token: HTTP " + r.statusCode()
                     + (body.isEmpty() ? "" : " " + body) + hint;
         } catch (HttpTimeoutException e) {
             return "LiveKit server " + base + " did not answer within " + PROBE_TIMEOUT_SECONDS + " s";
@@ -206,11 +258,6 @@ public final class LiveKitRooms implements AutoCloseable {
             connected |= r.established;
         }
         return connected || everValidated && time.nanoTime() - validatedAt < VALIDATED_FOR.toNanos();
-    }
-
-    private synchronized void validated() {
-        validatedAt = time.nanoTime();
-        everValidated = true;
     }
 
     /** Reasons after which the caller's place in the room is gone for good (no rejoin). */

@@ -42,6 +42,9 @@ final class FakeLiveKitServer implements AutoCloseable {
     private volatile Channel current;
     /** Token checks ({@code GET /rtc/validate}) received. */
     final java.util.concurrent.atomic.AtomicInteger validations = new java.util.concurrent.atomic.AtomicInteger();
+    /** While true, token checks wait for {@link #releaseValidations()}. */
+    volatile boolean holdValidations;
+    private final BlockingQueue<ChannelHandlerContext> heldValidations = new LinkedBlockingQueue<>();
     /** When > 0, the handshake (and the token check) is refused with this HTTP status. */
     volatile int refuseWith;
 
@@ -105,6 +108,24 @@ final class FakeLiveKitServer implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Answers the token checks held by {@link #holdValidations}, and later ones at once again. */
+    void releaseValidations() {
+        holdValidations = false;
+        for (ChannelHandlerContext ctx; (ctx = heldValidations.poll()) != null; ) {
+            ChannelHandlerContext c = ctx;
+            c.executor().execute(() -> answerValidation(c));
+        }
+    }
+
+    /** LiveKit answers a token check 200 "success" when it accepts the token. */
+    private void answerValidation(ChannelHandlerContext ctx) {
+        int status = refuseWith > 0 ? refuseWith : 200;
+        var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.copiedBuffer(status == 200 ? "success" : "invalid token", StandardCharsets.UTF_8));
+        res.headers().set("content-length", res.content().readableBytes());
+        ctx.writeAndFlush(res);
+    }
+
     /** Records the URI and refuses the handshake when told to (as LiveKit does for a bad token: 401). */
     private final class Gate extends SimpleChannelInboundHandler<FullHttpRequest> {
         Gate() {
@@ -114,14 +135,13 @@ final class FakeLiveKitServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (req.uri().startsWith("/rtc/validate")) {
-                // LiveKit answers 200 "success" for a token it accepts
                 validations.incrementAndGet();
                 req.release();
-                int status = refuseWith > 0 ? refuseWith : 200;
-                var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                        Unpooled.copiedBuffer(status == 200 ? "success" : "invalid token", StandardCharsets.UTF_8));
-                res.headers().set("content-length", res.content().readableBytes());
-                ctx.writeAndFlush(res);
+                if (holdValidations) {
+                    heldValidations.add(ctx);
+                } else {
+                    answerValidation(ctx);
+                }
                 return;
             }
             if (refuseWith > 0) {

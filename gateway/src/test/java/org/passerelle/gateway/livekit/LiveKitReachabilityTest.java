@@ -1,9 +1,14 @@
 package org.passerelle.gateway.livekit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.passerelle.gateway.media.MediaClock;
@@ -21,8 +26,7 @@ class LiveKitReachabilityTest {
     void aServerThatAcceptedATokenLatelyIsNotAskedAgain() throws Exception {
         AtomicLong now = new AtomicLong(1_000_000_000L);
         try (FakeLiveKitServer server = new FakeLiveKitServer(); MediaClock clock = new MediaClock()) {
-            LiveKitConfig config = new LiveKitConfig(server.url(), "k", "a-secret-of-at-least-thirty-two-bytes");
-            LiveKitRooms rooms = new LiveKitRooms(config, WebRtcConfig.defaults(), clock, false,
+            LiveKitRooms rooms = new LiveKitRooms(config(server), WebRtcConfig.defaults(), clock, false,
                     LiveKitRooms.REJOIN_BOUND, now::get);
 
             assertNull(rooms.whyUnreachable("salle-a", WHO));
@@ -46,5 +50,50 @@ class LiveKitReachabilityTest {
             assertEquals(3, server.validations.get());
             rooms.close();
         }
+    }
+
+    @Test
+    void checksMadeTogetherShareOneRequest() throws Exception {
+        try (FakeLiveKitServer server = new FakeLiveKitServer(); MediaClock clock = new MediaClock()) {
+            LiveKitRooms rooms = new LiveKitRooms(config(server), WebRtcConfig.defaults(), clock, false);
+            server.holdValidations = true;
+            List<CompletableFuture<String>> checks = new ArrayList<>();
+            for (int i = 0; i < 5; i++) checks.add(rooms.checkReachable("salle-" + i, WHO));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.validations.get() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertEquals(1, server.validations.get(), "the first check is on its way");
+            for (CompletableFuture<String> c : checks) assertFalse(c.isDone(), "every check waits for its answer");
+            server.releaseValidations();
+            for (CompletableFuture<String> c : checks) assertNull(c.get(5, TimeUnit.SECONDS));
+            assertEquals(1, server.validations.get(), "one request answered them all");
+            rooms.close();
+        }
+    }
+
+    @Test
+    void theStartUpCheckServesTheFirstCalls() throws Exception {
+        try (FakeLiveKitServer server = new FakeLiveKitServer(); MediaClock clock = new MediaClock()) {
+            LiveKitRooms rooms = new LiveKitRooms(config(server), WebRtcConfig.defaults(), clock, false);
+            assertNull(rooms.checkAtStart().get(5, TimeUnit.SECONDS));
+            assertNull(rooms.whyUnreachable("salle-a", WHO));
+            assertEquals(1, server.validations.get());
+            rooms.close();
+        }
+    }
+
+    @Test
+    void theStartUpCheckNamesTheServerAndTheSecretToFix() throws Exception {
+        try (FakeLiveKitServer server = new FakeLiveKitServer(); MediaClock clock = new MediaClock()) {
+            server.refuseWith = 401;
+            LiveKitRooms rooms = new LiveKitRooms(config(server), WebRtcConfig.defaults(), clock, false);
+            String why = rooms.checkAtStart().get(5, TimeUnit.SECONDS);
+            assertTrue(why != null && why.contains(server.url().replace("ws:", "http:"))
+                    && why.contains("livekit.apiSecret"), why);
+            rooms.close();
+        }
+    }
+
+    private static LiveKitConfig config(FakeLiveKitServer server) {
+        return new LiveKitConfig(server.url(), "k", "a-secret-of-at-least-thirty-two-bytes");
     }
 }
