@@ -71,6 +71,26 @@ class WaitingPromptTest {
     }
 
     @Test
+    void speaksAtTheRoomsRateWithoutRaisingIt() {
+        assertEquals(Participant.ANY_RATE, new WaitingPrompt("w").neededRate());
+        short[] s = new short[48000]; // a second of 600 Hz
+        for (int i = 0; i < s.length; i++) s[i] = (short) (8000 * Math.sin(2 * Math.PI * 600 * i / 48000.0));
+        WaitingPrompt w = new WaitingPrompt("w");
+        w.start(new Prompt("waiting", "fr", "test", s), 2000);
+        short[] heard = new short[50 * 160];
+        short[] f = new short[FRAME];
+        for (int t = 0; t < 50; t++) {
+            assertTrue(w.readFrame(f, 8000));
+            System.arraycopy(f, 0, heard, t * 160, 160);
+        }
+        assertFalse(w.readFrame(f, 8000), "a second of prompt is 50 frames, at any rate");
+        assertEquals(600, org.passerelle.transcoder.audio.ToneAnalyzer.dominantFrequency(heard, 160, heard.length - 320,
+                8000, 100, 3000, 5), 5);
+        double power = org.passerelle.transcoder.audio.ToneAnalyzer.meanPower(heard, 160, heard.length - 320);
+        assertEquals(0, org.passerelle.transcoder.audio.ToneAnalyzer.toDb(power, 8000.0 * 8000 / 2), 0.5);
+    }
+
+    @Test
     void stopSilencesAtOnceAndStartBeginsFromTheTop() {
         WaitingPrompt w = new WaitingPrompt("w");
         w.start(prompt(), 1000);

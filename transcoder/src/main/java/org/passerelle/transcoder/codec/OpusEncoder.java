@@ -129,7 +129,7 @@ public final class OpusEncoder implements AudioEncoder {
             close();
             throw e;
         }
-        LOG.debug("Opus encoder created: {}", settings);
+        LOG.debug("Opus encoder created: {} from {} Hz PCM", settings, sampleRate);
     }
 
     private static void check(int rc, String what) {
