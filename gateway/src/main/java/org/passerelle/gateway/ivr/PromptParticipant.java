@@ -2,6 +2,7 @@ package org.passerelle.gateway.ivr;
 
 import java.util.concurrent.Executor;
 import org.passerelle.gateway.room.Participant;
+import org.passerelle.transcoder.audio.SwitchingResampler;
 import org.passerelle.transcoder.dtmf.DtmfToneDetector;
 import org.passerelle.transcoder.prompt.Prompt;
 import org.passerelle.transcoder.prompt.PromptPlayer;
@@ -11,6 +12,10 @@ import org.passerelle.transcoder.prompt.PromptPlayer;
  * caller and listens to what the caller sends, for DTMF typed as tones (phones that send neither
  * RFC 4733 nor SIP INFO). Media methods run on the media clock; what they notice (a prompt
  * finished, a digit, a second passed) is handed to the call's serial executor.
+ *
+ * <p>It speaks and listens at any rate, so the room mixes at the caller's codec rate: prompts
+ * (48 kHz) are converted down to it, and tones are detected at it (a detector per rate, made
+ * when the rate is first seen).
  */
 public final class PromptParticipant implements Participant {
     /** What the IVR hears back; all on the call's executor. */
@@ -29,7 +34,12 @@ public final class PromptParticipant implements Participant {
     private final Executor executor;
     private final Events events;
     private final PromptPlayer player = new PromptPlayer();
-    private final DtmfToneDetector detector;
+    /** One prompt frame at the prompts' rate, before conversion to the room's. */
+    private final short[] promptFrame = new short[PromptPlayer.FRAME_SAMPLES];
+    private final SwitchingResampler toRoom = SwitchingResampler.from(Prompt.SAMPLE_RATE);
+    /** Detectors by room rate (8, 16, 48 kHz), media thread only. */
+    private final DtmfToneDetector[] detectors = new DtmfToneDetector[3];
+    private int detectorRate;
     private boolean wasPlaying;
     private int ticks;
 
@@ -37,7 +47,6 @@ public final class PromptParticipant implements Participant {
         this.id = id;
         this.executor = executor;
         this.events = events;
-        this.detector = new DtmfToneDetector(48000, (key, durationMs) -> executor.execute(() -> events.inBandDigit(key)));
     }
 
     /** Plays prompts in sequence, replacing what was playing (any thread). */
@@ -60,8 +69,17 @@ public final class PromptParticipant implements Participant {
     }
 
     @Override
-    public boolean readFrame(short[] frame) {
-        boolean playing = player.nextFrame(frame);
+    public int neededRate() {
+        return ANY_RATE;
+    }
+
+    @Override
+    public boolean readFrame(short[] frame, int rate) {
+        boolean playing = player.nextFrame(promptFrame);
+        if (playing) {
+            if (!wasPlaying) toRoom.reset(); // a new prompt: nothing of the last one's tail
+            toRoom.process(rate, promptFrame, 0, PromptPlayer.FRAME_SAMPLES, frame, 0);
+        }
         if (wasPlaying && !playing) executor.execute(events::promptFinished);
         wasPlaying = playing;
         if (++ticks == TICKS_PER_SECOND) {
@@ -72,7 +90,21 @@ public final class PromptParticipant implements Participant {
     }
 
     @Override
-    public void writeFrame(short[] callerAudio) {
-        detector.process(callerAudio, 0, FRAME_SAMPLES);
+    public void writeFrame(short[] callerAudio, int rate) {
+        detector(rate).process(callerAudio, 0, Participant.frameSamples(rate));
+    }
+
+    /** The detector at {@code rate}; after a change of rate it starts afresh (a key in progress is lost). */
+    private DtmfToneDetector detector(int rate) {
+        int slot = rate == 8000 ? 0 : rate == 16000 ? 1 : 2;
+        DtmfToneDetector d = detectors[slot];
+        if (d == null) {
+            d = new DtmfToneDetector(rate, (key, durationMs) -> executor.execute(() -> events.inBandDigit(key)));
+            detectors[slot] = d;
+        } else if (rate != detectorRate) {
+            d.reset();
+        }
+        detectorRate = rate;
+        return d;
     }
 }

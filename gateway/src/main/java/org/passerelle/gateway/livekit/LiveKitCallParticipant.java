@@ -36,7 +36,8 @@ import org.slf4j.MDC;
  * every call.
  *
  * <p>As an {@link AudioPort} it takes ready Opus frames; {@link #sendFrame} encodes 20 ms of the
- * caller's 48 kHz PCM itself (one encoder, reused buffers: nothing allocated per frame).
+ * caller's PCM itself, at the rate it was made for (the caller's codec rate: 8 kHz for a G.711
+ * phone, coded as it is; one encoder, reused buffers: nothing allocated per frame).
  *
  * <p>DTMF (issue 5 item 4) travels as LiveKit SIP does it: a {@code DataPacket{sip_dtmf}} per
  * digit on the reliable data channel {@code _reliable} that the participant opens on its publisher
@@ -45,8 +46,8 @@ import org.slf4j.MDC;
  */
 public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveKitCallParticipant.class);
-    /** 20 ms at 48 kHz. */
-    private static final int FRAME = 960;
+    /** 20 ms in RTP units: Opus's RTP clock is 48 kHz whatever the PCM rate (RFC 7587 §4.1). */
+    private static final int FRAME_RTP_UNITS = 960;
 
     /** Where the call hears about its participant. */
     public interface Listener {
@@ -76,6 +77,8 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
     private final SignalClient signal;
     private final CompletableFuture<String> published = new CompletableFuture<>();
     private final OpusEncoder encoder;
+    /** Samples of one 20 ms frame given to {@link #sendFrame}. */
+    private final int frameSamples;
     /** Lends packets before the publisher exists (they are dropped anyway). */
     private final RtpPacketPool idlePool = new RtpPacketPool(4);
     private boolean closed;
@@ -97,7 +100,19 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
     public LiveKitCallParticipant(LiveKitConfig config, LiveKitTokens tokens, String room, CallIdentity who,
                                   OpusEncoder.Settings encoding, PublisherFactory publishers, Timers timers,
                                   HttpClient http, Listener listener) {
-        this.encoder = new OpusEncoder(encoding);
+        this(config, tokens, room, who, encoding, 48000, publishers, timers, http, listener);
+    }
+
+    /**
+     * @param encoding how the caller's microphone track is coded (see {@link OpusEncoder.Settings#voiceFrom})
+     * @param sampleRate the rate of the PCM given to {@link #sendFrame}: the caller's codec rate
+     *                   (8000, 16000 or 48000; Opus encodes any of them directly)
+     */
+    public LiveKitCallParticipant(LiveKitConfig config, LiveKitTokens tokens, String room, CallIdentity who,
+                                  OpusEncoder.Settings encoding, int sampleRate, PublisherFactory publishers,
+                                  Timers timers, HttpClient http, Listener listener) {
+        this.encoder = new OpusEncoder(encoding, sampleRate);
+        this.frameSamples = sampleRate / 50;
         this.room = room;
         this.who = who;
         this.publishers = publishers;
@@ -173,17 +188,25 @@ public final class LiveKitCallParticipant implements AudioPort, AutoCloseable {
         return ch.send(packet, true);
     }
 
-    /** Encodes 20 ms of the caller's 48 kHz mono PCM and sends it. Media clock thread. */
-    public synchronized void sendFrame(short[] pcm48k) {
+    /** The rate of the PCM {@link #sendFrame} takes. */
+    public int sampleRate() {
+        return encoder.sampleRate();
+    }
+
+    /**
+     * Encodes 20 ms of the caller's mono PCM at {@link #sampleRate} ({@code pcm[0, rate/50)}) and
+     * sends it. Media clock thread.
+     */
+    public synchronized void sendFrame(short[] pcm) {
         WebRtcSession p = publisher;
         if (p == null || state != State.PUBLISHED || !p.isConnected()) return;
         RtpPacket packet = p.packetPool().acquire();
-        int len = encoder.encode(pcm48k, 0, FRAME, packet.buffer(), RtpPacket.FIXED_HEADER);
+        int len = encoder.encode(pcm, 0, frameSamples, packet.buffer(), RtpPacket.FIXED_HEADER);
         if (len <= 0) {
             packet.release();
             return;
         }
-        p.sendAudio(packet, len, FRAME);
+        p.sendAudio(packet, len, FRAME_RTP_UNITS);
     }
 
     /**

@@ -573,9 +573,10 @@ public final class LiveKitRooms implements AutoCloseable {
         /** This call's participant, publishing the caller's microphone. */
         LiveKitCallParticipant newPublisher() {
             LiveKitCallParticipant[] self = new LiveKitCallParticipant[1];
-            // The track carries the caller's voice in the band the phone's codec has (NB for G.711).
+            // The track carries the caller's voice in the band the phone's codec has (NB for G.711),
+            // encoded from the caller's own PCM at its codec's rate, whatever the local room's rate.
             self[0] = new LiveKitCallParticipant(config, tokens, local.name, who, OpusEncoder.Settings.voiceFrom(caller.codec()),
-                    l -> WebRtcSession.offer(webrtc, l, true),
+                    caller.codec().sampleRate(), l -> WebRtcSession.offer(webrtc, l, true),
                     timers, http, new LiveKitCallParticipant.Listener() {
                         @Override
                         public void onDtmf(char digit, String from) {
@@ -692,25 +693,30 @@ public final class LiveKitRooms implements AutoCloseable {
             local.release(this);
         }
 
-        /** The caller in the local mix: what it says is also published to LiveKit. */
+        /**
+         * The caller in the local mix: what it says is also published to LiveKit, from the
+         * caller's own frame at its codec's rate (not the room's: a change of the local room's
+         * rate never touches the published track's encoder).
+         */
         private final class PublishingParticipant implements Participant {
-            private final short[] silence = new short[FRAME_SAMPLES];
+            private final short[] silence = new short[caller.codec().samplesPerFrame(20)];
 
             @Override public String id() { return caller.id(); }
             @Override public String displayName() { return caller.displayName(); }
             @Override public Kind kind() { return Kind.PHONE; }
+            @Override public int neededRate() { return caller.neededRate(); }
 
             @Override
-            public boolean readFrame(short[] frame) {
-                boolean speaking = caller.readFrame(frame);
+            public boolean readFrame(short[] frame, int rate) {
+                boolean speaking = caller.readFrame(frame, rate);
                 LiveKitCallParticipant p = publisher;
-                if (p != null) p.sendFrame(speaking ? frame : silence);
+                if (p != null) p.sendFrame(speaking ? caller.lastFrame() : silence);
                 return speaking;
             }
 
             @Override
-            public void writeFrame(short[] mix) {
-                caller.writeFrame(mix);
+            public void writeFrame(short[] mix, int rate) {
+                caller.writeFrame(mix, rate);
             }
         }
     }

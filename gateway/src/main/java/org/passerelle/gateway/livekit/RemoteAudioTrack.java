@@ -9,10 +9,13 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 
 /**
  * One audio track of a LiveKit participant, as the local mixer sees it: RTP (Opus, from the
- * listener's subscriber connection) → jitter buffer → decoder → 20 ms frames at 48 kHz (Opus's
- * rate is the room's: no resampling). It only speaks: the mix written to it is dropped (the room
- * hears the callers through their own published tracks). Decoded once per room, shared by every
- * caller of the room through the mixer.
+ * listener's subscriber connection) → jitter buffer → decoder → 20 ms frames at the local room's
+ * mixing rate. Opus decodes straight at 8, 16 or 48 kHz, so the track takes any rate and never
+ * raises the room's ({@link #neededRate}): a room of G.711 callers decodes it at 8 kHz with no
+ * resampler. When the room's rate changes the decoder is made anew at the new rate (its state
+ * starts clean and the few ms decoded at the old rate are dropped: an instant's reset). It only
+ * speaks: the mix written to it is dropped (the room hears the callers through their own
+ * published tracks). Decoded once per room, shared by every caller of the room through the mixer.
  *
  * <p>Threads: {@link #onRtp} on the network loop (the jitter buffer has its own lock);
  * {@link #readFrame} on the media clock; {@link #close} takes the same lock as readFrame so the
@@ -21,6 +24,8 @@ import org.passerelle.transcoder.rtp.RtpPacket;
 public final class RemoteAudioTrack implements Participant, AutoCloseable {
     /** Largest packet Opus can produce: 120 ms at 48 kHz. */
     private static final int MAX_DECODED = 5760;
+    /** The RTP clock of Opus, whatever the decoded rate (RFC 7587 §4.1). */
+    private static final int RTP_RATE = AudioCodec.OPUS.rtpClockRate();
 
     private final String trackSid;
     private final long ssrc;
@@ -28,8 +33,10 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
     private volatile String displayName;
     private volatile boolean muted;
     private final JitterBuffer jitter;
-    private final OpusDecoder decoder = new OpusDecoder();
-    private final short[] pending = new short[MAX_DECODED + 2 * FRAME_SAMPLES];
+    /** At {@link #decoderRate}; made by the first readFrame at a rate (media thread, under this). */
+    private OpusDecoder decoder;
+    private int decoderRate;
+    private final short[] pending = new short[MAX_DECODED + 2 * MAX_FRAME_SAMPLES];
     private int pendingLength;
     private boolean closed;
 
@@ -87,48 +94,72 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
         jitter.put(packet);
     }
 
+    /** Opus decodes at whatever rate the room mixes at. */
     @Override
-    public synchronized boolean readFrame(short[] frame) {
+    public int neededRate() {
+        return ANY_RATE;
+    }
+
+    @Override
+    public synchronized boolean readFrame(short[] frame, int rate) {
         if (closed) return false;
-        for (int round = 0; round < 16 && pendingLength < FRAME_SAMPLES; round++) {
+        if (rate != decoderRate) decodeAt(rate);
+        final int frameSamples = Participant.frameSamples(rate);
+        for (int round = 0; round < 16 && pendingLength < frameSamples; round++) {
             switch (jitter.poll()) {
                 case PACKET -> {
                     RtpPacket p = jitter.take();
                     int n = decoder.decode(p.buffer(), p.payloadOffset(), p.payloadLength(), pending, pendingLength);
                     p.release();
-                    if (n < 0) n = decoder.conceal(pending, pendingLength, FRAME_SAMPLES);
+                    if (n < 0) n = decoder.conceal(pending, pendingLength, frameSamples);
                     pendingLength += Math.max(0, n);
                 }
                 case CONCEAL -> {
                     long units = jitter.lastDurationUnits();
-                    int samples = (int) Math.min(MAX_DECODED, units > 0 ? units : FRAME_SAMPLES);
-                    samples -= samples % 120; // Opus PLC works in 2.5 ms steps
-                    if (samples <= 0) samples = FRAME_SAMPLES;
+                    int samples = (int) Math.min(MAX_DECODED, units > 0 ? units * rate / RTP_RATE : frameSamples);
+                    samples -= samples % (rate / 400); // Opus PLC works in 2.5 ms steps
+                    if (samples <= 0) samples = frameSamples;
                     pendingLength += Math.max(0, decoder.conceal(pending, pendingLength, samples));
                 }
                 case EMPTY, WAIT -> round = 16;
             }
         }
         if (pendingLength == 0) return false;
-        if (pendingLength < FRAME_SAMPLES) {
-            java.util.Arrays.fill(pending, pendingLength, FRAME_SAMPLES, (short) 0);
-            pendingLength = FRAME_SAMPLES;
+        if (pendingLength < frameSamples) {
+            java.util.Arrays.fill(pending, pendingLength, frameSamples, (short) 0);
+            pendingLength = frameSamples;
         }
-        System.arraycopy(pending, 0, frame, 0, FRAME_SAMPLES);
-        pendingLength -= FRAME_SAMPLES;
-        System.arraycopy(pending, FRAME_SAMPLES, pending, 0, pendingLength);
+        System.arraycopy(pending, 0, frame, 0, frameSamples);
+        pendingLength -= frameSamples;
+        System.arraycopy(pending, frameSamples, pending, 0, pendingLength);
         return true;
+    }
+
+    /**
+     * A decoder at the room's new rate. Only when the rate changes (a phone of another codec joined
+     * or left the local room), never in the steady state.
+     */
+    private void decodeAt(int rate) {
+        if (decoder != null) decoder.close();
+        decoder = new OpusDecoder(rate);
+        decoderRate = rate;
+        pendingLength = 0; // decoded at the old rate
+    }
+
+    /** The rate the track is decoded at now (0 before its first frame). */
+    synchronized int decodedRate() {
+        return decoderRate;
     }
 
     /** A remote track hears nothing from the local mix. */
     @Override
-    public void writeFrame(short[] mix) {}
+    public void writeFrame(short[] mix, int rate) {}
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         jitter.clear();
-        decoder.close();
+        if (decoder != null) decoder.close();
     }
 }

@@ -1,11 +1,10 @@
 package org.passerelle.gateway.media;
 
 import org.passerelle.gateway.room.Participant;
-import org.passerelle.gateway.room.Room;
 import org.passerelle.sip.SipLeg;
 import org.passerelle.transcoder.NanoClock;
 import org.passerelle.transcoder.audio.JitterBuffer;
-import org.passerelle.transcoder.audio.Resampler;
+import org.passerelle.transcoder.audio.SwitchingResampler;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.AudioCodecs;
 import org.passerelle.transcoder.codec.AudioDecoder;
@@ -19,9 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge between one participant's RTP stream (a SIP leg or a WebRTC session) and its room. Inbound: RTP → jitter buffer → decode → resample to
- * 48 kHz for the mixer. Outbound: the mix of the others → resample to the codec's rate → encode →
- * RTP. Every buffer is allocated here, once; the per-tick path allocates nothing.
+ * The bridge between one participant's RTP stream (a SIP leg or a WebRTC session) and its room.
+ * Inbound: RTP → jitter buffer → decode → resample to the room's mixing rate for the mixer.
+ * Outbound: the mix of the others → resample to the codec's rate → encode → RTP. The participant
+ * needs its codec's rate ({@link #neededRate}), so in a room of its own codec's rate (G.711
+ * phones at 8 kHz, browsers at 48 kHz) nothing is resampled; when the room's rate changes, the
+ * resamplers of the new rate take over (one per rate, made on first use). Every buffer is
+ * allocated here, once; the per-tick path allocates nothing.
  *
  * <p>Threads: {@link #onRtp} runs on the network loop and only touches the jitter buffer (which
  * has its own lock); {@link #readFrame} and {@link #writeFrame} run on the media clock. Closing
@@ -44,19 +47,21 @@ public final class AudioParticipant implements Participant, AutoCloseable {
     private final JitterBuffer jitter;
     private final AudioDecoder decoder;
     private final AudioEncoder encoder;
-    private final Resampler toRoom;
-    private final Resampler fromRoom;
+    /** Codec rate → room rate, and back. */
+    private final SwitchingResampler toRoom;
+    private final SwitchingResampler fromRoom;
     private final int frameSamples;
     private final int rtpUnitsPerFrame;
     /** Decoded audio at the codec's rate waiting to be taken 20 ms at a time. */
     private final short[] pending;
     private int pendingLength;
+    /** The 20 ms the last {@link #readFrame} took, at the codec's rate. */
+    private final short[] codecFrame;
     private final short[] outFrame;
     private volatile boolean held;
     private boolean closed;
-    /** In-band DTMF towards this participant, made on first use (few phones lack RFC 4733). */
+    /** In-band DTMF towards this participant at the codec's rate, made on first use (few phones lack RFC 4733). */
     private DtmfToneGenerator dtmfTone;
-    private short[] mixWithTone;
 
     /**
      * @param id          participant id (the call id for phones)
@@ -78,11 +83,12 @@ public final class AudioParticipant implements Participant, AutoCloseable {
         this.jitter = new JitterBuffer(clock, JitterBuffer.Config.defaults(codec.rtpClockRate()));
         this.decoder = AudioCodecs.decoder(codec);
         this.encoder = AudioCodecs.encoder(codec);
-        this.toRoom = Resampler.create(codec.sampleRate(), Room.SAMPLE_RATE);
-        this.fromRoom = Resampler.create(Room.SAMPLE_RATE, codec.sampleRate());
+        this.toRoom = SwitchingResampler.from(codec.sampleRate());
+        this.fromRoom = SwitchingResampler.to(codec.sampleRate());
         this.frameSamples = codec.samplesPerFrame(PTIME_MS);
         this.rtpUnitsPerFrame = codec.rtpUnitsPerFrame(PTIME_MS);
         this.pending = new short[MAX_DECODED + 2 * frameSamples];
+        this.codecFrame = new short[frameSamples];
         this.outFrame = new short[frameSamples];
     }
 
@@ -145,6 +151,22 @@ public final class AudioParticipant implements Participant, AutoCloseable {
         return codec;
     }
 
+    /** The codec's rate: mixing lower would lose what the codec carries, higher adds nothing. */
+    @Override
+    public int neededRate() {
+        return codec.sampleRate();
+    }
+
+    /**
+     * The 20 ms of audio the last {@link #readFrame} that returned true took from this
+     * participant, at the codec's rate ({@code codec().samplesPerFrame(20)} samples): what it said,
+     * whatever the room's rate (the LiveKit connector publishes it as it is). Media thread only;
+     * read it, never write it; valid until the next {@code readFrame}.
+     */
+    public short[] lastFrame() {
+        return codecFrame;
+    }
+
     /**
      * Hands a received packet to {@code p}, or releases it when there is no participant yet (media
      * before the call joined anything).
@@ -173,7 +195,7 @@ public final class AudioParticipant implements Participant, AutoCloseable {
     }
 
     @Override
-    public synchronized boolean readFrame(short[] frame) {
+    public synchronized boolean readFrame(short[] frame, int rate) {
         if (closed || held) return false;
         fillPending();
         if (pendingLength == 0) return false;
@@ -182,9 +204,10 @@ public final class AudioParticipant implements Participant, AutoCloseable {
             java.util.Arrays.fill(pending, pendingLength, frameSamples, (short) 0);
             pendingLength = frameSamples;
         }
-        toRoom.process(pending, 0, frameSamples, frame, 0);
+        System.arraycopy(pending, 0, codecFrame, 0, frameSamples);
         pendingLength -= frameSamples;
         System.arraycopy(pending, frameSamples, pending, 0, pendingLength);
+        toRoom.process(rate, codecFrame, 0, frameSamples, frame, 0);
         return true;
     }
 
@@ -220,23 +243,17 @@ public final class AudioParticipant implements Participant, AutoCloseable {
      */
     public synchronized void playDtmf(char key, int durationMs) {
         if (closed) return;
-        if (dtmfTone == null) {
-            dtmfTone = new DtmfToneGenerator(Room.SAMPLE_RATE);
-            mixWithTone = new short[FRAME_SAMPLES];
-        }
+        if (dtmfTone == null) dtmfTone = new DtmfToneGenerator(codec.sampleRate());
         dtmfTone.start(key, durationMs);
     }
 
     @Override
-    public synchronized void writeFrame(short[] mix) {
+    public synchronized void writeFrame(short[] mix, int rate) {
         if (closed || held) return;
-        if (dtmfTone != null && dtmfTone.active()) {
-            System.arraycopy(mix, 0, mixWithTone, 0, FRAME_SAMPLES); // the mix may be shared: never written
-            dtmfTone.mixInto(mixWithTone, 0, FRAME_SAMPLES);
-            mix = mixWithTone;
-        }
-        int n = fromRoom.process(mix, 0, FRAME_SAMPLES, outFrame, 0);
-        if (n != frameSamples) return; // only while a resampler fills its history
+        int n = fromRoom.process(rate, mix, 0, Participant.frameSamples(rate), outFrame, 0);
+        if (n != frameSamples) return; // whole 20 ms frames convert exactly: never in practice
+        // Added after the resampler, at the codec's rate: the mix (maybe shared) is never written.
+        if (dtmfTone != null && dtmfTone.active()) dtmfTone.mixInto(outFrame, 0, frameSamples);
         RtpPacket packet = port.packetPool().acquire();
         int len = encoder.encode(outFrame, 0, frameSamples, packet.buffer(), RtpPacket.FIXED_HEADER);
         port.sendAudio(packet, len, rtpUnitsPerFrame);

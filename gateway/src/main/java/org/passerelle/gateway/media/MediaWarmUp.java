@@ -1,5 +1,6 @@
 package org.passerelle.gateway.media;
 
+import org.passerelle.gateway.room.Participant;
 import org.passerelle.gateway.room.Room;
 import org.passerelle.transcoder.NanoClock;
 import org.passerelle.transcoder.codec.AudioCodec;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the media path once at start-up, before the first call: two participants per codec in a
  * private room, a second of 20 ms ticks through jitter buffer, decoder, resamplers, mixer and
- * encoder. It loads and initialises what the first calls would otherwise wait for on their
+ * encoder: the first half with a silent 48 kHz listener in the room (as a browser would be), so
+ * the room mixes at 48 kHz and the codec's resamplers run, the second half at the codec's own rate. It loads and initialises what the first calls would otherwise wait for on their
  * signalling threads (codec classes and Opus natives, the resamplers' shared filter tables, the
  * Vector API, the jitter buffer and mixer), and lets the JIT see the per-frame code. Measured on
  * the load harness: the first calls' INVITE→200 waited 10–30 ms each on class loading and
@@ -74,9 +76,17 @@ public final class MediaWarmUp {
         Room room = Room.detached("warm-up");
         AudioParticipant pa = new AudioParticipant("warm-up-a", () -> "a", a, clock);
         AudioParticipant pb = new AudioParticipant("warm-up-b", () -> "b", b, clock);
+        Participant listener48k = new Participant() {
+            @Override public String id() { return "warm-up-48k"; }
+            @Override public String displayName() { return "48k"; }
+            @Override public int neededRate() { return MAX_RATE; }
+            @Override public boolean readFrame(short[] frame, int rate) { return false; }
+            @Override public void writeFrame(short[] mix, int rate) { }
+        };
         try {
             room.addMember(pa);
             room.addMember(pb);
+            room.addMember(listener48k);
             try (AudioEncoder phone = AudioCodecs.encoder(codec)) {
                 RtpPacketPool phonePool = new RtpPacketPool(8);
                 int samples = codec.samplesPerFrame(20);
@@ -95,6 +105,7 @@ public final class MediaWarmUp {
                     }
                     room.tick();
                     now[0] += 20_000_000L;
+                    if (n == TICKS / 2) room.removeMember(listener48k); // on at the codec's rate
                 }
             }
             room.removeMember(pa);

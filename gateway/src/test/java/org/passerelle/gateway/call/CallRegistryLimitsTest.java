@@ -48,8 +48,8 @@ class CallRegistryLimitsTest {
 
     private record Quiet(String id) implements Participant {
         @Override public String displayName() { return id; }
-        @Override public boolean readFrame(short[] frame) { return false; }
-        @Override public void writeFrame(short[] mix) { }
+        @Override public boolean readFrame(short[] frame, int rate) { return false; }
+        @Override public void writeFrame(short[] mix, int rate) { }
     }
 
     /** The SIP side of a call as far as routing sees it: it records how it was answered. */

@@ -39,11 +39,12 @@ class LiveKitCallParticipantTest {
     private final FakeLiveKitServer server;
     private final FakePublisher publisher = new FakePublisher();
     private final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
-    private final LiveKitCallParticipant call;
+    private final LiveKitConfig config;
+    private LiveKitCallParticipant call;
 
     LiveKitCallParticipantTest() throws Exception {
         server = new FakeLiveKitServer();
-        LiveKitConfig config = new LiveKitConfig(server.url(), "k", "a-secret-of-at-least-thirty-two-bytes");
+        config = new LiveKitConfig(server.url(), "k", "a-secret-of-at-least-thirty-two-bytes");
         call = new LiveKitCallParticipant(config, new LiveKitTokens(config), "salle",
                 new CallIdentity("call-7", "+33612345678", "Mairie", null), l -> publisher, new ManualTimers(),
                 HttpClient.newHttpClient(), new LiveKitCallParticipant.Listener() {
@@ -62,6 +63,8 @@ class LiveKitCallParticipantTest {
         final List<String> answers = new CopyOnWriteArrayList<>();
         final List<String> candidates = new CopyOnWriteArrayList<>();
         final List<Integer> sent = new CopyOnWriteArrayList<>();
+        final List<Integer> durations = new CopyOnWriteArrayList<>();
+        final List<byte[]> payloads = new CopyOnWriteArrayList<>();
         final RtpPacketPool pool = new RtpPacketPool(8);
         volatile boolean closed;
 
@@ -70,7 +73,12 @@ class LiveKitCallParticipantTest {
         @Override public void addRemoteCandidate(String c, String mid) { candidates.add(c + "|" + mid); }
         @Override public AudioCodec codec() { return AudioCodec.OPUS; }
         @Override public RtpPacketPool packetPool() { return pool; }
-        @Override public void sendAudio(RtpPacket p, int len, int duration) { sent.add(len); p.release(); }
+        @Override public void sendAudio(RtpPacket p, int len, int duration) {
+            sent.add(len);
+            durations.add(duration);
+            payloads.add(java.util.Arrays.copyOfRange(p.buffer(), RtpPacket.FIXED_HEADER, RtpPacket.FIXED_HEADER + len));
+            p.release();
+        }
         @Override public boolean isConnected() { return true; }
         @Override public void close() { closed = true; }
     }
@@ -107,6 +115,33 @@ class LiveKitCallParticipantTest {
         call.sendFrame(new short[960]);
         assertEquals(1, publisher.sent.size());
         assertTrue(publisher.sent.getFirst() > 0);
+    }
+
+    @Test
+    void aG711CallersVoiceIsEncodedFromItsOwnEightKilohertzFrames() throws Exception {
+        call.close(); // never joined: this test's participant takes its place
+        call = new LiveKitCallParticipant(config, new LiveKitTokens(config), "salle",
+                new CallIdentity("call-7", "+33612345678", "Mairie", null),
+                org.passerelle.transcoder.codec.OpusEncoder.Settings.voiceFrom(AudioCodec.PCMU), 8000, l -> publisher,
+                new ManualTimers(), HttpClient.newHttpClient(), (reason, detail) -> ended.add(reason + " " + detail));
+        assertEquals(8000, call.sampleRate());
+        joinAndPublish();
+        short[] pcm = new short[160];
+        for (int f = 0; f < 50; f++) {
+            for (int i = 0; i < 160; i++) pcm[i] = (short) (8000 * Math.sin(2 * Math.PI * 1000 * (f * 160 + i) / 8000.0));
+            call.sendFrame(pcm);
+        }
+        assertEquals(50, publisher.sent.size());
+        assertEquals(List.of(960), publisher.durations.stream().distinct().toList(), "20 ms on Opus's 48 kHz RTP clock");
+        // what a LiveKit client decodes (48 kHz) is the caller's tone
+        short[] heard = new short[50 * 960];
+        try (var dec = new org.passerelle.transcoder.codec.OpusDecoder()) {
+            int at = 0;
+            for (byte[] p : publisher.payloads) at += dec.decode(p, 0, p.length, heard, at);
+            assertEquals(heard.length, at);
+        }
+        assertEquals(1000, org.passerelle.transcoder.audio.ToneAnalyzer.dominantFrequency(heard, 9600, 38400, 48000,
+                100, 3000, 5), 5);
     }
 
     @Test

@@ -125,7 +125,7 @@ class LiveKitRoomSessionTest {
         short[] frame = new short[960];
         boolean heard = false;
         for (int i = 0; i < 5 && !heard; i++) {
-            if (t.readFrame(frame)) {
+            if (t.readFrame(frame, 48000)) {
                 int peak = 0;
                 for (short s : frame) peak = Math.max(peak, Math.abs(s));
                 heard = peak > 1000;
@@ -133,7 +133,7 @@ class LiveKitRoomSessionTest {
             now.addAndGet(20_000_000L);
         }
         assertTrue(heard, "the track's audio comes out decoded at 48 kHz");
-        t.writeFrame(frame); // hears nothing back: no effect, no failure
+        t.writeFrame(frame, 48000); // hears nothing back: no effect, no failure
 
         // muting is followed; leaving removes the track
         server.send(SignalResponse.newBuilder().setUpdate(ParticipantUpdate.newBuilder()

@@ -4,7 +4,9 @@ package org.passerelle.transcoder.audio;
  * Mix-minus for one room: every participant hears the sum of all the others, never itself.
  *
  * <p>Each {@link Participant} owns a fixed-size input frame and output frame (e.g. 960 samples,
- * 20 ms at 48 kHz). Per media-clock tick, producers fill {@link Participant#input()} and call
+ * 20 ms at 48 kHz). A tick may use only the first part of them ({@link #mix(int)}: 160 samples
+ * for a room mixing at 8 kHz), so a room can change its rate without new frames. Per media-clock
+ * tick, producers fill {@link Participant#input()} and call
  * {@link Participant#markInput()}; then {@link #mix()} sums the marked inputs once into an int
  * accumulator and writes {@code saturate(sum - own)} into each output frame, so the cost is
  * O(participants × samples) rather than O(participants²). Participants without input that tick
@@ -64,24 +66,34 @@ public final class Mixer {
 
     /** Computes every participant's output for this tick and consumes the input marks. */
     public void mix() {
+        mix(frameSize);
+    }
+
+    /**
+     * As {@link #mix()} over the first {@code samples} of each frame only (at most the frame
+     * size): the inputs' first {@code samples} are mixed into the outputs' first {@code samples}.
+     */
+    public void mix(int samples) {
+        if (samples < 0 || samples > frameSize) throw new IllegalArgumentException("mix of " + samples + " samples");
+        final int n = samples;
         Participant[] ps = participants;
         int[] acc = sum;
-        java.util.Arrays.fill(acc, 0);
+        java.util.Arrays.fill(acc, 0, n, 0);
         for (Participant p : ps) {
             p.mixing = p.hasInput;
             if (p.mixing) {
                 p.hasInput = false;
                 short[] in = p.input;
-                for (int i = 0; i < frameSize; i++) acc[i] += in[i];
+                for (int i = 0; i < n; i++) acc[i] += in[i];
             }
         }
         for (Participant p : ps) {
             short[] out = p.output;
             if (p.mixing) {
                 short[] in = p.input;
-                for (int i = 0; i < frameSize; i++) out[i] = saturate(acc[i] - in[i]);
+                for (int i = 0; i < n; i++) out[i] = saturate(acc[i] - in[i]);
             } else {
-                for (int i = 0; i < frameSize; i++) out[i] = saturate(acc[i]);
+                for (int i = 0; i < n; i++) out[i] = saturate(acc[i]);
             }
         }
     }

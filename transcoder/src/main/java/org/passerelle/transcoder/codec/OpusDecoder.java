@@ -3,21 +3,38 @@ package org.passerelle.transcoder.codec;
 import org.jitsi.impl.neomedia.codec.audio.opus.Opus;
 
 /**
- * Opus decoder (48 kHz mono) over libjitsi's JNI binding to libopus. Losses use Opus's own PLC
+ * Opus decoder (mono, 48 kHz unless told otherwise) over libjitsi's JNI binding to libopus. It
+ * can decode straight to 8, 12, 16, 24 or 48 kHz (RFC 6716 §4.1: any packet decodes at any of
+ * these rates, the decoder band-limits or resamples internally), so a room mixing at 8 kHz needs
+ * no resampler after it. Losses use Opus's own PLC
  * ({@link #conceal}) or, when the next packet is already there, its in-band FEC
  * ({@link #decodeFec}). Keeps a reusable byte[] for the PCM so decoding allocates nothing. Not
  * thread-safe; close it to free the native decoder.
  */
 public final class OpusDecoder implements AudioDecoder {
-    /** 120 ms, the longest an Opus packet can last (RFC 6716 §3.2.5). */
-    private static final int MAX_FRAME = OpusPcm.RATE / 1000 * 120;
-
-    private final byte[] pcmBytes = new byte[MAX_FRAME * 2];
+    private final int sampleRate;
+    /** 120 ms at the output rate, the longest an Opus packet can last (RFC 6716 §3.2.5). */
+    private final int maxFrame;
+    private final byte[] pcmBytes;
     private long decoder;
 
+    /** A decoder giving 48 kHz PCM. */
     public OpusDecoder() {
-        decoder = Opus.decoder_create(OpusPcm.RATE, 1);
+        this(OpusPcm.RATE);
+    }
+
+    /** A decoder giving PCM at {@code sampleRate}: 8000, 12000, 16000, 24000 or 48000. */
+    public OpusDecoder(int sampleRate) {
+        this.sampleRate = OpusPcm.checkRate(sampleRate);
+        this.maxFrame = sampleRate / 1000 * 120;
+        this.pcmBytes = new byte[maxFrame * 2];
+        decoder = Opus.decoder_create(sampleRate, 1);
         if (decoder == 0) throw new IllegalStateException("opus_decoder_create failed");
+    }
+
+    /** The rate of the PCM this decoder writes. */
+    public int sampleRate() {
+        return sampleRate;
     }
 
     @Override
@@ -33,7 +50,7 @@ public final class OpusDecoder implements AudioDecoder {
     public int decode(byte[] payload, int off, int len, short[] pcm, int pcmOff) {
         long dec = handle();
         if (len <= 0) return Opus.INVALID_PACKET; // an empty payload would silently run the PLC
-        int room = Math.min(pcm.length - pcmOff, MAX_FRAME);
+        int room = Math.min(pcm.length - pcmOff, maxFrame);
         int n = Opus.decode(dec, payload, off, len, pcmBytes, 0, room, 0);
         if (n > 0) OpusPcm.fromBytes(pcmBytes, n, pcm, pcmOff);
         return n;
@@ -41,7 +58,8 @@ public final class OpusDecoder implements AudioDecoder {
 
     /**
      * Opus packet loss concealment (decoding with no data, RFC 6716 §4.4). {@code samples} must
-     * be a multiple of 2.5 ms (120 samples), e.g. 960 for a lost 20 ms packet.
+     * be a multiple of 2.5 ms at the output rate (120 samples at 48 kHz, 20 at 8 kHz), e.g. 960
+     * for a lost 20 ms packet at 48 kHz.
      */
     @Override
     public int conceal(short[] pcm, int pcmOff, int samples) {
@@ -59,8 +77,9 @@ public final class OpusDecoder implements AudioDecoder {
 
     private int run(byte[] data, int off, int len, short[] pcm, int pcmOff, int samples, int fec) {
         long dec = handle();
-        if (samples <= 0 || samples > MAX_FRAME || samples % OpusPcm.SAMPLES_PER_2_5_MS != 0) {
-            throw new IllegalArgumentException("concealment of " + samples + " samples: use a multiple of 120");
+        int step = sampleRate / 400;
+        if (samples <= 0 || samples > maxFrame || samples % step != 0) {
+            throw new IllegalArgumentException("concealment of " + samples + " samples: use a multiple of " + step);
         }
         int n = Opus.decode(dec, data, off, len, pcmBytes, 0, samples, fec);
         if (n > 0) OpusPcm.fromBytes(pcmBytes, n, pcm, pcmOff);

@@ -5,13 +5,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opus encoder (48 kHz mono, application VoIP) over libjitsi's JNI binding to libopus. Keeps a
+ * Opus encoder (mono, application VoIP; PCM at 48 kHz unless told otherwise) over libjitsi's JNI
+ * binding to libopus. It takes 8, 12, 16, 24 or 48 kHz input (RFC 6716 §2): a G.711 caller's
+ * 8 kHz PCM is coded as it is, with no resampler before it. Keeps a
  * reusable byte[] for the PCM so encoding allocates nothing. Not thread-safe; close it to free
  * the native encoder.
  */
 public final class OpusEncoder implements AudioEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OpusEncoder.class);
-    /** 60 ms, the longest frame we accept. */
+    /** 60 ms at 48 kHz, the longest frame we accept. */
     private static final int MAX_FRAME = OpusPcm.RATE / 1000 * 60;
     /** Upper bound for one packet of up to 60 ms (RFC 6716 §3.2.5: 3 frames of at most 1275 bytes). */
     private static final int MAX_PACKET = 3 * 1275 + 7;
@@ -93,6 +95,7 @@ public final class OpusEncoder implements AudioEncoder {
     }
 
     private final Settings settings;
+    private final int sampleRate;
     private final byte[] pcmBytes = new byte[MAX_FRAME * 2];
     private long encoder;
 
@@ -100,9 +103,19 @@ public final class OpusEncoder implements AudioEncoder {
         this(Settings.VOICE);
     }
 
+    /** An encoder of 48 kHz PCM. */
     public OpusEncoder(Settings settings) {
+        this(settings, OpusPcm.RATE);
+    }
+
+    /**
+     * An encoder of PCM at {@code sampleRate} (8000, 12000, 16000, 24000 or 48000). The RTP
+     * clock stays 48 kHz whatever the input rate (RFC 7587 §4.1): a 20 ms packet lasts 960 units.
+     */
+    public OpusEncoder(Settings settings, int sampleRate) {
         this.settings = settings;
-        encoder = Opus.encoder_create(OpusPcm.RATE, 1);
+        this.sampleRate = OpusPcm.checkRate(sampleRate);
+        encoder = Opus.encoder_create(sampleRate, 1);
         if (encoder == 0) throw new IllegalStateException("opus_encoder_create failed");
         try {
             check(Opus.encoder_set_bitrate(encoder, settings.bitrate()), "bitrate");
@@ -116,7 +129,7 @@ public final class OpusEncoder implements AudioEncoder {
             close();
             throw e;
         }
-        LOG.debug("Opus encoder created: {}", settings);
+        LOG.debug("Opus encoder created: {} from {} Hz PCM", settings, sampleRate);
     }
 
     private static void check(int rc, String what) {
@@ -127,9 +140,14 @@ public final class OpusEncoder implements AudioEncoder {
         return settings;
     }
 
-    /** Samples in one frame at the configured frame duration. */
+    /** The rate of the PCM this encoder takes. */
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    /** Samples in one frame at the configured frame duration and the input rate. */
     public int frameSamples() {
-        return AudioCodec.OPUS.samplesPerFrame(settings.frameMs());
+        return sampleRate / 1000 * settings.frameMs();
     }
 
     /** Adapts the bitrate mid-stream (e.g. to REMB/TMMBR); no allocation. */
@@ -143,15 +161,16 @@ public final class OpusEncoder implements AudioEncoder {
     }
 
     /**
-     * Encodes one frame of 10, 20, 40 or 60 ms (480, 960, 1920 or 2880 samples); returns the
-     * payload length.
+     * Encodes one frame of 10, 20, 40 or 60 ms at the input rate (480, 960, 1920 or 2880 samples
+     * at 48 kHz; 80, 160, 320 or 480 at 8 kHz); returns the payload length.
      */
     @Override
     public int encode(short[] pcm, int pcmOff, int samples, byte[] out, int outOff) {
         long enc = handle();
-        switch (samples) {
-            case 480, 960, 1920, 2880 -> { }
-            default -> throw new IllegalArgumentException("Opus frame of " + samples + " samples");
+        int per10ms = sampleRate / 100;
+        switch (samples % per10ms == 0 ? samples / per10ms : 0) {
+            case 1, 2, 4, 6 -> { }
+            default -> throw new IllegalArgumentException("Opus frame of " + samples + " samples at " + sampleRate + " Hz");
         }
         OpusPcm.toBytes(pcm, pcmOff, samples, pcmBytes);
         int room = Math.min(out.length - outOff, MAX_PACKET);

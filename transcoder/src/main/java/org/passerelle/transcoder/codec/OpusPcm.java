@@ -10,11 +10,18 @@ final class OpusPcm {
     private static final VarHandle SHORTS =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
 
-    /** 48 kHz, as SDP always says for Opus (RFC 7587 §4.1); 2.5 ms is its smallest frame. */
+    /** 48 kHz, as SDP always says for Opus (RFC 7587 §4.1). */
     static final int RATE = 48000;
-    static final int SAMPLES_PER_2_5_MS = RATE / 400;
 
     private OpusPcm() {}
+
+    /** The PCM rates libopus encodes from and decodes to (RFC 6716 §2). */
+    static int checkRate(int rate) {
+        return switch (rate) {
+            case 8000, 12000, 16000, 24000, 48000 -> rate;
+            default -> throw new IllegalArgumentException("Opus PCM at " + rate + " Hz: use 8000, 12000, 16000, 24000 or 48000");
+        };
+    }
 
     static void toBytes(short[] pcm, int off, int samples, byte[] bytes) {
         for (int i = 0; i < samples; i++) SHORTS.set(bytes, i << 1, pcm[off + i]);

@@ -36,6 +36,33 @@ class MixerTest {
     }
 
     @Test
+    void aShorterMixTouchesOnlyTheFirstSamplesOfEachFrame() {
+        Mixer m = new Mixer(N);
+        Mixer.Participant a = m.join();
+        Mixer.Participant b = m.join();
+        java.util.Arrays.fill(b.output(), (short) 77); // what a 48 kHz tick left there
+        java.util.Arrays.fill(a.input(), 0, 160, (short) 1000);
+        java.util.Arrays.fill(a.input(), 160, N, (short) 5000); // stale: not part of this tick
+        a.markInput();
+        m.mix(160); // a room at 8 kHz
+        assertEquals(1000, b.output()[0]);
+        assertEquals(1000, b.output()[159]);
+        assertEquals(77, b.output()[160], "past the tick's frame nothing is written");
+        assertEquals(0, a.output()[159]);
+        // the next tick at 48 kHz mixes whole frames again, the mark having been consumed
+        fill(b, 20);
+        m.mix(N);
+        assertArrayEquals(frame(20), a.output());
+        assertArrayEquals(frame(0), b.output());
+    }
+
+    @Test
+    void aMixLongerThanTheFramesIsRefused() {
+        Mixer m = new Mixer(160);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.mix(320));
+    }
+
+    @Test
     void threeParticipantsEachGetTheOtherTwo() {
         Mixer m = new Mixer(N);
         Mixer.Participant a = m.join(), b = m.join(), c = m.join();

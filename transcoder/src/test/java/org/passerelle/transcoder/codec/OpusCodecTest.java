@@ -38,6 +38,46 @@ class OpusCodecTest {
     }
 
     /**
+     * Opus takes and gives PCM at 8, 16 and 48 kHz directly (RFC 6716 §2): a 20 ms frame is
+     * rate/50 samples both ways, the tone stays at its frequency and level, and the packets are
+     * the same Opus a 48 kHz decoder reads (the RTP clock stays 48 kHz).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8000, 16000, 48000})
+    void encodesAndDecodesAtEachRate(int rate) {
+        int frame = rate / 50;
+        short[] in = Signals.sine(1000, rate, rate, 0.3);
+        short[] out = new short[in.length];
+        short[] out48 = new short[RATE];
+        byte[] packet = new byte[1500];
+        try (OpusEncoder enc = new OpusEncoder(OpusEncoder.Settings.VOICE, rate);
+             OpusDecoder dec = new OpusDecoder(rate); OpusDecoder dec48 = new OpusDecoder()) {
+            assertEquals(rate, enc.sampleRate());
+            assertEquals(rate, dec.sampleRate());
+            assertEquals(frame, enc.frameSamples());
+            for (int off = 0, f = 0; off + frame <= in.length; off += frame, f++) {
+                int n = enc.encode(in, off, frame, packet, 0);
+                assertEquals(frame, dec.decode(packet, 0, n, out, off));
+                assertEquals(960, dec48.decode(packet, 0, n, out48, f * 960));
+            }
+            assertEquals(frame, dec.conceal(out, 0, frame), "a lost 20 ms at this rate");
+            assertThrows(IllegalArgumentException.class, () -> enc.encode(in, 0, frame + 1, packet, 0));
+        }
+        int from = rate / 4;
+        int n = rate / 2;
+        assertEquals(1000, Signals.dominantFrequency(out, from, n, rate, 10), 10);
+        double ratio = Signals.energy(out, from, n) / Signals.energy(in, from, n);
+        assertTrue(ratio > 0.7 && ratio < 1.4, "level kept: energy ratio " + ratio);
+        assertEquals(1000, Signals.dominantFrequency(out48, RATE / 4, RATE / 2, RATE, 10), 10);
+    }
+
+    @Test
+    void ratesOpusDoesNotTakeAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new OpusDecoder(44100));
+        assertThrows(IllegalArgumentException.class, () -> new OpusEncoder(OpusEncoder.Settings.VOICE, 32000));
+    }
+
+    /**
      * A phone's voice is coded in the band it carries, read from each packet's TOC byte (RFC 6716
      * §3.1), and still decodes at 48 kHz with the tone in place; a browser's stays full band.
      */
