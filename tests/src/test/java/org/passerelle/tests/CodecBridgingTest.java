@@ -18,6 +18,7 @@ import org.passerelle.tests.RoomConversation.Caller;
 /**
  * Phones restricted to different codecs talk through one room: the gateway transcodes both ways.
  * Each phone's recording rate shows the codec it really used (8 kHz G.711, 16 kHz G.722, 48 kHz Opus).
+ * The room mixes at the rate its members need: 8 kHz for PCMU with PCMA, 16 kHz with G.722, 48 kHz with Opus.
  */
 @Timeout(90)
 class CodecBridgingTest {
@@ -39,7 +40,7 @@ class CodecBridgingTest {
     }
 
     @ParameterizedTest(name = "{0} <-> {1}")
-    @CsvSource({"PCMU, OPUS", "PCMA, G722", "G722, OPUS", "OPUS, PCMU"})
+    @CsvSource({"PCMU, PCMA", "PCMU, OPUS", "PCMA, G722", "G722, OPUS", "OPUS, PCMU"})
     void phonesOnDifferentCodecsHearEachOther(Codec first, Codec second) throws Exception {
         Caller a = new Caller("a-" + first.name().toLowerCase(), 440, first);
         Caller b = new Caller("b-" + second.name().toLowerCase(), 1000, second);

@@ -84,8 +84,11 @@ class LiveKitRoomTest {
              LiveKitClient web = LiveKitClient.builder("web-user", dir).server(server, "trio")
                      .tone(440).probe(440, 1000, 1700).lifetime(Duration.ofSeconds(90)).start()) {
             web.awaitConnected(Duration.ofSeconds(20));
-            try (BaresipPhone a = BaresipPhone.builder("alice", dir).tone(1000).calling(gateway.roomUri("trio")).start();
-                 BaresipPhone b = BaresipPhone.builder("bob", dir).tone(1700).calling(gateway.roomUri("trio")).start()) {
+            // Desk phones on G.711 (the usual case): their room mixes at 8 kHz, Opus is coded from 8 kHz.
+            try (BaresipPhone a = BaresipPhone.builder("alice", dir).tone(1000).codec(BaresipPhone.Codec.PCMU)
+                         .calling(gateway.roomUri("trio")).start();
+                 BaresipPhone b = BaresipPhone.builder("bob", dir).tone(1700).codec(BaresipPhone.Codec.PCMA)
+                         .calling(gateway.roomUri("trio")).start()) {
                 a.awaitEstablished(Duration.ofSeconds(10));
                 b.awaitEstablished(Duration.ofSeconds(10));
                 // Each phone is its own participant and track; the client hears both, loud and clear.

@@ -264,6 +264,8 @@ public final class LoadHarness {
         Map<String, Object> lim = new LinkedHashMap<>();
         lim.put("embeddedCpuSecondsPerCallMinute", round4(limit.embedded()));
         lim.put("pcmuOpusCpuSecondsPerCallMinute", round4(limit.pcmuOpus()));
+        lim.put("embeddedVia48kCpuSecondsPerCallMinute", round4(limit.embeddedVia48k()));
+        lim.put("pcmuOpusVia48kCpuSecondsPerCallMinute", round4(limit.pcmuOpusVia48k()));
         // The kernel's share for the same RTP, one socket per stream (a LiveKit call also sends to the SFU).
         double udpFloor = UdpFloor.measure(o.calls(), livekit ? 2 : 1, o.codecSeconds());
         lim.put("udpFloorCpuSecondsPerCallMinute", Double.isNaN(udpFloor) ? null : round4(udpFloor));
@@ -279,6 +281,11 @@ public final class LoadHarness {
                 ? round(n.doubleValue() / ownLimit) : null);
         report.put("ratioToCodecLimitSecondHalf", perCallSteady instanceof Number n && ownLimit > 0
                 ? round(n.doubleValue() / ownLimit) : null);
+        double via48k = livekit ? limit.pcmuOpusVia48k() : limit.embeddedVia48k();
+        report.put("ratioToCodecLimitVia48k", perCall instanceof Number n && via48k > 0
+                ? round(n.doubleValue() / via48k) : null);
+        report.put("ratioToCodecLimitVia48kSecondHalf", perCallSteady instanceof Number n && via48k > 0
+                ? round(n.doubleValue() / via48k) : null);
         double floorLimit = Double.isNaN(udpFloor) ? Double.NaN : ownLimit + udpFloor;
         report.put("ratioToCodecLimitPlusUdpFloor", perCall instanceof Number n && floorLimit > 0
                 ? round(n.doubleValue() / floorLimit) : null);

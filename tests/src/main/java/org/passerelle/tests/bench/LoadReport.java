@@ -49,6 +49,12 @@ final class LoadReport {
                     + lim.get("pcmuOpusCpuSecondsPerCallMinute") + " PCMU⇄Opus");
             row(b, "Passerelle / codec limit", r.get("ratioToCodecLimit") + " ×" + (livekit ? " (PCMU⇄Opus)" : " (embedded)")
                     + (r.get("ratioToCodecLimitSecondHalf") != null ? "; " + r.get("ratioToCodecLimitSecondHalf") + " × in the hold's second half" : ""));
+            if (lim.get("embeddedVia48kCpuSecondsPerCallMinute") != null) {
+                row(b, "  limit via 48 kHz s per call-minute", lim.get("embeddedVia48kCpuSecondsPerCallMinute") + " embedded, "
+                        + lim.get("pcmuOpusVia48kCpuSecondsPerCallMinute") + " PCMU⇄Opus (with 8↔48 kHz resampling)");
+                row(b, "  Passerelle / limit via 48 kHz", r.get("ratioToCodecLimitVia48k") + " ×; "
+                        + r.get("ratioToCodecLimitVia48kSecondHalf") + " × in the hold's second half");
+            }
             if (lim.get("udpFloorCpuSecondsPerCallMinute") != null) {
                 row(b, "UDP floor s per call-minute", lim.get("udpFloorCpuSecondsPerCallMinute")
                         + " (the same RTP through the kernel, one socket per stream, nothing else)");
