@@ -91,7 +91,11 @@ public final class LoadHarness {
             Map<String, String> o = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument " + args[i]);
-                o.put(args[i].substring(2), args[++i]);
+                // A repeated option is refused: the last one silently winning once made an A/B
+                // (--jar) run the same build on both sides.
+                if (o.put(args[i].substring(2), args[++i]) != null) {
+                    throw new IllegalArgumentException("option " + args[i - 1] + " given twice");
+                }
             }
             for (String k : o.keySet()) {
                 if (!List.of("calls", "seconds", "rooms", "rate", "jar", "out", "codec-seconds", "jfr", "platform", "peer").contains(k)) {

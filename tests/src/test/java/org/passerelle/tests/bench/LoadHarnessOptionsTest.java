@@ -20,6 +20,16 @@ class LoadHarnessOptionsTest {
     }
 
     @Test
+    void anOptionGivenTwiceIsRefusedNotOverridden() {
+        // The launcher once appended its own --jar after the caller's: an A/B ran one build twice.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadHarness.Options.parse(
+                new String[] {"--jar", "/tmp/old.jar", "--calls", "10", "--jar", "gateway/target/passerelle.jar"}));
+        assertTrue(e.getMessage().contains("--jar given twice"), e.getMessage());
+        assertEquals(java.nio.file.Path.of("/tmp/old.jar"),
+                LoadHarness.Options.parse(new String[] {"--jar", "/tmp/old.jar", "--calls", "10"}).jar());
+    }
+
+    @Test
     void embeddedHasNoPeerAndLiveKitDefaultsToThePeerWhenBuilt() {
         assertEquals(LoadHarness.Peer.NONE, LoadHarness.Options.parse(new String[0]).peer());
         LoadHarness.Peer expected = BenchLiveKitSip.binary().isPresent() ? LoadHarness.Peer.LIVEKIT_SIP : LoadHarness.Peer.NONE;
