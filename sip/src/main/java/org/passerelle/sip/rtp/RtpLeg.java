@@ -24,6 +24,7 @@ import org.passerelle.transcoder.dtmf.DtmfReceiver;
 import org.passerelle.transcoder.dtmf.DtmfSender;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
+import org.passerelle.transcoder.rtp.SendBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ public final class RtpLeg implements AutoCloseable {
 
     private final Channel channel;
     private final DatagramChannel socket;
+    /** This leg as its media thread's batch sees it (made once: no allocation per packet). */
+    private final SendBatch.Sender batchSender = this::sendNow;
     /** Reused by the sending thread. */
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(RtpPacket.MAX_SIZE);
     private final int localPort;
@@ -264,16 +267,29 @@ public final class RtpLeg implements AutoCloseable {
         return true;
     }
 
+    /** Queued on the media thread's batch when it has one (written at the end of its tick), else written now. */
     private void send(RtpPacket packet, InetSocketAddress to) {
-        sendBuffer.clear();
-        sendBuffer.put(packet.buffer(), 0, packet.length());
-        packet.release();
-        sendBuffer.flip();
-        try {
-            // Non-blocking: 0 when the socket buffer is full, and then the frame is lost, as RTP allows.
-            if (socket.send(sendBuffer, to) > 0) sent++;
-        } catch (IOException e) {
-            sendErrors++;
+        SendBatch batch = SendBatch.current();
+        if (batch != null && batch.add(batchSender, packet, to)) return;
+        sendNow(packet, to);
+    }
+
+    /**
+     * Writes a packet. Locked: when a call moves from its IVR room to its meeting room, the two
+     * rooms' lanes may flush a packet of this leg at the same moment (uncontended otherwise).
+     */
+    private void sendNow(RtpPacket packet, InetSocketAddress to) {
+        synchronized (sendBuffer) {
+            sendBuffer.clear();
+            sendBuffer.put(packet.buffer(), 0, packet.length());
+            packet.release();
+            sendBuffer.flip();
+            try {
+                // Non-blocking: 0 when the socket buffer is full, and then the frame is lost, as RTP allows.
+                if (socket.send(sendBuffer, to) > 0) sent++;
+            } catch (IOException e) {
+                sendErrors++;
+            }
         }
     }
 

@@ -166,6 +166,34 @@ class RtpLegTest {
         assertTrue(leg.packetsSent() > 9_000);
     }
 
+    @Test
+    void onAThreadWithABatchFramesLeaveWhenItIsFlushedInOrder() throws Exception {
+        leg.configure(0, -1, (InetSocketAddress) phone.getLocalSocketAddress(), true);
+        org.passerelle.transcoder.rtp.SendBatch batch = new org.passerelle.transcoder.rtp.SendBatch(8);
+        Thread media = Thread.ofPlatform().start(() -> {
+            batch.bind();
+            for (int i = 0; i < 3; i++) sendFrame(160);
+        });
+        media.join();
+        assertEquals(3, batch.size(), "queued on the media thread's batch");
+        phone.setSoTimeout(200);
+        assertThrows(SocketTimeoutException.class, () -> phone.receive(new DatagramPacket(new byte[1500], 1500)),
+                "nothing on the wire before the flush");
+        batch.flush();
+        assertEquals(0, batch.size());
+        int first = -1;
+        for (int i = 0; i < 3; i++) {
+            DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+            phone.setSoTimeout(3000);
+            phone.receive(in);
+            int seq = ((in.getData()[2] & 0xff) << 8) | (in.getData()[3] & 0xff);
+            if (first < 0) first = seq;
+            assertEquals((first + i) & 0xffff, seq, "in the order queued");
+        }
+        assertEquals(3, leg.packetsSent());
+        assertEquals(3, pool.available(), "the three packets are back in the pool");
+    }
+
     private RtpPacket take() throws InterruptedException {
         RtpPacket p = audio.poll(5, TimeUnit.SECONDS);
         assertNotNull(p, "no audio packet");
