@@ -2,6 +2,7 @@ package org.passerelle.webrtc;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
 import java.net.DatagramSocket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -21,6 +22,7 @@ import org.passerelle.transcoder.NanoClock;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
+import org.passerelle.transcoder.rtp.SendBatch;
 import org.passerelle.webrtc.dtls.DtlsCertificate;
 import org.passerelle.webrtc.dtls.DtlsEndpoint;
 import org.passerelle.webrtc.dtls.SrtpKeys;
@@ -117,6 +119,8 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private final Object sendLock = new Object();
     private final PacketBuffer sendBuffer = new PacketBuffer();
     private final DatagramPacket sendDatagram = new DatagramPacket(new byte[0], 0);
+    /** This session as a media thread's {@link SendBatch} sees it (made once: nothing allocated per packet). */
+    private final SendBatch.Sender batchSender = this::transmit;
     private int sequence = RANDOM.nextInt(0x10000);
     private long timestamp = RANDOM.nextInt() & 0xffffffffL;
     private boolean firstSent;
@@ -476,6 +480,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             return;
         }
         long ts;
+        boolean protectedOk;
         synchronized (sendLock) {
             ts = timestamp;
             // RFC 7587 §4.1: marker only on the first packet of a talkspurt; we send continuously
@@ -483,20 +488,50 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             firstSent = true;
             sequence = (sequence + 1) & 0xffff;
             timestamp = (timestamp + rtpDuration) & 0xffffffffL;
-            protectAndSend(s, packet);
+            protectedOk = protect(s, packet);
+        }
+        if (!protectedOk) {
+            packet.release();
+            return;
         }
         rtcp.onRtpSent(payloadLength, ts, clock.nanoTime());
-        packet.release();
+        // On a media thread the packet leaves with the rest of its tick (SendBatch says why).
+        SendBatch batch = SendBatch.current();
+        if (batch != null && batch.add(batchSender, packet, null)) return;
+        transmit(packet, null);
     }
 
-    /** Encrypts a packet whose header is written and sends it on the selected pair; under {@code sendLock}. */
-    private void protectAndSend(SrtpSession s, RtpPacket packet) {
+    /** Encrypts a packet whose header is written, in place (its length gains the tag); under {@code sendLock}. */
+    private boolean protect(SrtpSession s, RtpPacket packet) {
         sendBuffer.wrap(packet.buffer(), 0, packet.length());
         if (!s.protectRtp(sendBuffer)) {
             sendFailures++;
-            return;
+            return false;
         }
-        sendDatagram.setData(packet.buffer(), 0, sendBuffer.getLength());
+        packet.setLength(sendBuffer.getLength());
+        return true;
+    }
+
+    /** Sends an encrypted packet on the selected pair and releases it ({@link SendBatch.Sender}; no address: ICE's pair). */
+    private void transmit(RtpPacket packet, InetSocketAddress unused) {
+        try {
+            synchronized (sendLock) {
+                sendDatagram.setData(packet.buffer(), 0, packet.length());
+                try {
+                    if (!ice.send(sendDatagram)) sendFailures++;
+                } catch (IOException e) {
+                    sendFailures++;
+                }
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
+    /** Encrypts a packet whose header is written and sends it on the selected pair now; under {@code sendLock}. */
+    private void protectAndSend(SrtpSession s, RtpPacket packet) {
+        if (!protect(s, packet)) return;
+        sendDatagram.setData(packet.buffer(), 0, packet.length());
         try {
             if (!ice.send(sendDatagram)) sendFailures++;
         } catch (IOException e) {
