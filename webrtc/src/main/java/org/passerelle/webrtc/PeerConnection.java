@@ -528,17 +528,6 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         }
     }
 
-    /** Encrypts a packet whose header is written and sends it on the selected pair now; under {@code sendLock}. */
-    private void protectAndSend(SrtpSession s, RtpPacket packet) {
-        if (!protect(s, packet)) return;
-        sendDatagram.setData(packet.buffer(), 0, packet.length());
-        try {
-            if (!ice.send(sendDatagram)) sendFailures++;
-        } catch (IOException e) {
-            sendFailures++;
-        }
-    }
-
     /** Sends on an extra track from {@link #addSendTrack()} (index from 1); as {@link #sendAudio}, no RTCP. */
     void sendAudio(int track, RtpPacket packet, int payloadLength, int rtpDuration) {
         SrtpSession s = srtp;
@@ -546,6 +535,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             packet.release();
             return;
         }
+        boolean protectedOk;
         synchronized (sendLock) {
             int i = track - 1;
             packet.writeHeader(remotePt, !extraFirstSent[i], extraSequence[i], extraTimestamp[i],
@@ -553,9 +543,13 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
             extraFirstSent[i] = true;
             extraSequence[i] = (extraSequence[i] + 1) & 0xffff;
             extraTimestamp[i] = (extraTimestamp[i] + rtpDuration) & 0xffffffffL;
-            protectAndSend(s, packet);
+            protectedOk = protect(s, packet);
         }
-        packet.release();
+        if (protectedOk) {
+            transmit(packet, null); // now, unbatched, as before
+        } else {
+            packet.release();
+        }
     }
 
     @Override
