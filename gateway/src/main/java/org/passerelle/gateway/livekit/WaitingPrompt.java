@@ -3,6 +3,7 @@ package org.passerelle.gateway.livekit;
 import org.passerelle.gateway.room.Participant;
 import org.passerelle.transcoder.audio.SwitchingResampler;
 import org.passerelle.transcoder.prompt.Prompt;
+import org.passerelle.transcoder.prompt.PromptPlayer;
 
 /**
  * The "waiting for others" voice of a LiveKit room's local mix: while the room's only caller is
@@ -18,7 +19,7 @@ import org.passerelle.transcoder.prompt.Prompt;
  */
 final class WaitingPrompt implements Participant {
     /** Samples of the prompt per 20 ms frame (48 kHz). */
-    private static final int PROMPT_FRAME = Prompt.SAMPLE_RATE / 50;
+    private static final int PROMPT_FRAME = PromptPlayer.FRAME_SAMPLES;
 
     /** One loop: what is said and how many samples (48 kHz) until it is said again. */
     private record Loop(Prompt prompt, int periodSamples) {}
