@@ -2,6 +2,7 @@ package org.passerelle.gateway.livekit;
 
 import org.passerelle.gateway.room.Participant;
 import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.audio.DecodedFrames;
 import org.passerelle.transcoder.audio.JitterBuffer;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.OpusDecoder;
@@ -22,8 +23,6 @@ import org.passerelle.transcoder.rtp.RtpPacket;
  * native decoder is never freed under a tick. Nothing is allocated per packet or per tick.
  */
 public final class RemoteAudioTrack implements Participant, AutoCloseable {
-    /** Largest packet Opus can produce: 120 ms at 48 kHz. */
-    private static final int MAX_DECODED = 5760;
     /** The RTP clock of Opus, whatever the decoded rate (RFC 7587 §4.1). */
     private static final int RTP_RATE = AudioCodec.OPUS.rtpClockRate();
 
@@ -32,12 +31,8 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
     private volatile String participantIdentity;
     private volatile String displayName;
     private volatile boolean muted;
-    private final JitterBuffer jitter;
-    /** At {@link #decoderRate}; made by the first readFrame at a rate (media thread, under this). */
-    private OpusDecoder decoder;
-    private int decoderRate;
-    private final short[] pending = new short[MAX_DECODED + 2 * MAX_FRAME_SAMPLES];
-    private int pendingLength;
+    /** Decoded at the room's rate, by a decoder made at the first readFrame at that rate (under this). */
+    private final DecodedFrames frames;
     private boolean closed;
 
     RemoteAudioTrack(String trackSid, long ssrc, String participantIdentity, String displayName, NanoClock clock) {
@@ -45,7 +40,7 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
         this.ssrc = ssrc;
         this.participantIdentity = participantIdentity;
         this.displayName = displayName;
-        this.jitter = new JitterBuffer(clock, JitterBuffer.Config.defaults(AudioCodec.OPUS.rtpClockRate()));
+        this.frames = new DecodedFrames(new JitterBuffer(clock, JitterBuffer.Config.defaults(RTP_RATE)));
     }
 
     /** The LiveKit track sid (TR_...). */
@@ -91,7 +86,7 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
 
     /** A packet of this track; ownership passes here. */
     void onRtp(RtpPacket packet) {
-        jitter.put(packet);
+        frames.put(packet);
     }
 
     /** Opus decodes at whatever rate the room mixes at. */
@@ -103,52 +98,14 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
     @Override
     public synchronized boolean readFrame(short[] frame, int rate) {
         if (closed) return false;
-        if (rate != decoderRate) decodeAt(rate);
-        final int frameSamples = Participant.frameSamples(rate);
-        for (int round = 0; round < 16 && pendingLength < frameSamples; round++) {
-            switch (jitter.poll()) {
-                case PACKET -> {
-                    RtpPacket p = jitter.take();
-                    int n = decoder.decode(p.buffer(), p.payloadOffset(), p.payloadLength(), pending, pendingLength);
-                    p.release();
-                    if (n < 0) n = decoder.conceal(pending, pendingLength, frameSamples);
-                    pendingLength += Math.max(0, n);
-                }
-                case CONCEAL -> {
-                    long units = jitter.lastDurationUnits();
-                    int samples = (int) Math.min(MAX_DECODED, units > 0 ? units * rate / RTP_RATE : frameSamples);
-                    samples -= samples % (rate / 400); // Opus PLC works in 2.5 ms steps
-                    if (samples <= 0) samples = frameSamples;
-                    pendingLength += Math.max(0, decoder.conceal(pending, pendingLength, samples));
-                }
-                case EMPTY, WAIT -> round = 16;
-            }
-        }
-        if (pendingLength == 0) return false;
-        if (pendingLength < frameSamples) {
-            java.util.Arrays.fill(pending, pendingLength, frameSamples, (short) 0);
-            pendingLength = frameSamples;
-        }
-        System.arraycopy(pending, 0, frame, 0, frameSamples);
-        pendingLength -= frameSamples;
-        System.arraycopy(pending, frameSamples, pending, 0, pendingLength);
-        return true;
-    }
-
-    /**
-     * A decoder at the room's new rate. Only when the rate changes (a phone of another codec joined
-     * or left the local room), never in the steady state.
-     */
-    private void decodeAt(int rate) {
-        if (decoder != null) decoder.close();
-        decoder = new OpusDecoder(rate);
-        decoderRate = rate;
-        pendingLength = 0; // decoded at the old rate
+        // a new decoder only when the room's rate changes, never in the steady state
+        if (rate != frames.rate()) frames.decodeWith(new OpusDecoder(rate), rate);
+        return frames.take(frame, Participant.frameSamples(rate));
     }
 
     /** The rate the track is decoded at now (0 before its first frame). */
     synchronized int decodedRate() {
-        return decoderRate;
+        return frames.rate();
     }
 
     /** A remote track hears nothing from the local mix. */
@@ -159,7 +116,6 @@ public final class RemoteAudioTrack implements Participant, AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        jitter.clear();
-        if (decoder != null) decoder.close();
+        frames.close();
     }
 }

@@ -3,11 +3,11 @@ package org.passerelle.gateway.media;
 import org.passerelle.gateway.room.Participant;
 import org.passerelle.sip.SipLeg;
 import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.audio.DecodedFrames;
 import org.passerelle.transcoder.audio.JitterBuffer;
 import org.passerelle.transcoder.audio.SwitchingResampler;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.AudioCodecs;
-import org.passerelle.transcoder.codec.AudioDecoder;
 import org.passerelle.transcoder.codec.AudioEncoder;
 import org.passerelle.transcoder.dtmf.DtmfToneGenerator;
 import org.passerelle.transcoder.rtp.RtpPacket;
@@ -35,8 +35,6 @@ public final class AudioParticipant implements Participant, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AudioParticipant.class);
     /** Room frames are 20 ms; so are the frames we send. */
     private static final int PTIME_MS = 20;
-    /** Largest packet a decoder can produce in one go: 120 ms at 48 kHz (Opus's maximum). */
-    private static final int MAX_DECODED = 5760;
 
     private final String id;
     private final Supplier<String> displayName;
@@ -44,17 +42,14 @@ public final class AudioParticipant implements Participant, AutoCloseable {
     private volatile boolean muted;
     private final AudioPort port;
     private final AudioCodec codec;
-    private final JitterBuffer jitter;
-    private final AudioDecoder decoder;
+    /** What the far end sends, decoded at the codec's rate. */
+    private final DecodedFrames received;
     private final AudioEncoder encoder;
     /** Codec rate → room rate, and back. */
     private final SwitchingResampler toRoom;
     private final SwitchingResampler fromRoom;
     private final int frameSamples;
     private final int rtpUnitsPerFrame;
-    /** Decoded audio at the codec's rate waiting to be taken 20 ms at a time. */
-    private final short[] pending;
-    private int pendingLength;
     /** The 20 ms the last {@link #readFrame} took, at the codec's rate. */
     private final short[] codecFrame;
     private final short[] outFrame;
@@ -80,14 +75,13 @@ public final class AudioParticipant implements Participant, AutoCloseable {
         this.kind = kind;
         this.port = port;
         this.codec = port.codec();
-        this.jitter = new JitterBuffer(clock, JitterBuffer.Config.defaults(codec.rtpClockRate()));
-        this.decoder = AudioCodecs.decoder(codec);
+        this.received = new DecodedFrames(new JitterBuffer(clock, JitterBuffer.Config.defaults(codec.rtpClockRate())),
+                AudioCodecs.decoder(codec), codec.sampleRate());
         this.encoder = AudioCodecs.encoder(codec);
         this.toRoom = SwitchingResampler.from(codec.sampleRate());
         this.fromRoom = SwitchingResampler.to(codec.sampleRate());
         this.frameSamples = codec.samplesPerFrame(PTIME_MS);
         this.rtpUnitsPerFrame = codec.rtpUnitsPerFrame(PTIME_MS);
-        this.pending = new short[MAX_DECODED + 2 * frameSamples];
         this.codecFrame = new short[frameSamples];
         this.outFrame = new short[frameSamples];
     }
@@ -185,56 +179,21 @@ public final class AudioParticipant implements Participant, AutoCloseable {
             packet.release();
             return;
         }
-        jitter.put(packet);
+        received.put(packet);
     }
 
     /** The far end put the call on hold or resumed it (no audio either way meanwhile). */
     public void setHeld(boolean held) {
         this.held = held;
-        if (held) jitter.clear();
+        if (held) received.discardReceived();
     }
 
     @Override
     public synchronized boolean readFrame(short[] frame, int rate) {
         if (closed || held) return false;
-        fillPending();
-        if (pendingLength == 0) return false;
-        if (pendingLength < frameSamples) {
-            // Underrun part-way through a frame: finish it with silence rather than drop what we have.
-            java.util.Arrays.fill(pending, pendingLength, frameSamples, (short) 0);
-            pendingLength = frameSamples;
-        }
-        System.arraycopy(pending, 0, codecFrame, 0, frameSamples);
-        pendingLength -= frameSamples;
-        System.arraycopy(pending, frameSamples, pending, 0, pendingLength);
+        if (!received.take(codecFrame, frameSamples)) return false;
         toRoom.process(rate, codecFrame, 0, frameSamples, frame, 0);
         return true;
-    }
-
-    /** Pulls from the jitter buffer until 20 ms are decoded or it has nothing more for this tick. */
-    private void fillPending() {
-        // Bounded: a burst of tiny packets or concealments cannot keep the media clock here.
-        for (int round = 0; round < 16 && pendingLength < frameSamples; round++) {
-            switch (jitter.poll()) {
-                case PACKET -> {
-                    RtpPacket p = jitter.take();
-                    int n = decoder.decode(p.buffer(), p.payloadOffset(), p.payloadLength(), pending,
-                            pendingLength);
-                    p.release();
-                    if (n < 0) n = decoder.conceal(pending, pendingLength, frameSamples);
-                    pendingLength += Math.max(0, n);
-                }
-                case CONCEAL -> {
-                    long units = jitter.lastDurationUnits();
-                    int samples = (int) Math.min(MAX_DECODED,
-                            units > 0 ? units * codec.sampleRate() / codec.rtpClockRate() : frameSamples);
-                    pendingLength += Math.max(0, decoder.conceal(pending, pendingLength, samples));
-                }
-                case EMPTY, WAIT -> {
-                    return;
-                }
-            }
-        }
     }
 
     /**
@@ -269,9 +228,8 @@ public final class AudioParticipant implements Participant, AutoCloseable {
         if (closed) return;
         closed = true;
         // Once per participant: how its inbound stream fared (delay, loss, concealment).
-        if (report) log.info("audio in: {}", jitter.stats());
-        jitter.clear();
-        decoder.close();
+        if (report) log.info("audio in: {}", received.stats());
+        received.close();
         encoder.close();
     }
 }
