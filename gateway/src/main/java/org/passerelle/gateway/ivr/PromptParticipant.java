@@ -38,7 +38,7 @@ public final class PromptParticipant implements Participant {
     private final short[] promptFrame = new short[PromptPlayer.FRAME_SAMPLES];
     private final SwitchingResampler toRoom = SwitchingResampler.from(Prompt.SAMPLE_RATE);
     /** Detectors by room rate (8, 16, 48 kHz), media thread only. */
-    private final DtmfToneDetector[] detectors = new DtmfToneDetector[3];
+    private final DtmfToneDetector[] detectors = new DtmfToneDetector[SwitchingResampler.RATE_COUNT];
     private int detectorRate;
     private boolean wasPlaying;
     private int ticks;
@@ -96,7 +96,7 @@ public final class PromptParticipant implements Participant {
 
     /** The detector at {@code rate}; after a change of rate it starts afresh (a key in progress is lost). */
     private DtmfToneDetector detector(int rate) {
-        int slot = rate == 8000 ? 0 : rate == 16000 ? 1 : 2;
+        int slot = SwitchingResampler.rateIndex(rate);
         DtmfToneDetector d = detectors[slot];
         if (d == null) {
             d = new DtmfToneDetector(rate, (key, durationMs) -> executor.execute(() -> events.inBandDigit(key)));

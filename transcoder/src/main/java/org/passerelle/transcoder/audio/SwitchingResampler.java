@@ -14,6 +14,8 @@ package org.passerelle.transcoder.audio;
 public final class SwitchingResampler {
     /** The rates {@link Resampler} converts between. */
     private static final int[] RATES = {8000, 16000, 48000};
+    /** How many rates there are: the size of a table holding something per rate. */
+    public static final int RATE_COUNT = RATES.length;
 
     private final int fixedRate;
     /** True: fixed rate in, other rate out; false: the other rate in, fixed rate out. */
@@ -24,7 +26,7 @@ public final class SwitchingResampler {
     private int lastRate;
 
     private SwitchingResampler(int fixedRate, boolean fromFixed) {
-        slot(fixedRate);
+        rateIndex(fixedRate);
         this.fixedRate = fixedRate;
         this.fromFixed = fromFixed;
     }
@@ -55,7 +57,7 @@ public final class SwitchingResampler {
      * output is exactly the frame at the output rate.
      */
     public int process(int otherRate, short[] in, int inOff, int inLen, short[] out, int outOff) {
-        int s = slot(otherRate);
+        int s = rateIndex(otherRate);
         boolean switched = otherRate != lastRate;
         lastRate = otherRate;
         if (otherRate == fixedRate) {
@@ -79,7 +81,8 @@ public final class SwitchingResampler {
         }
     }
 
-    private static int slot(int rate) {
+    /** Where {@code rate} sits in a table of {@link #RATE_COUNT} entries, one per rate. */
+    public static int rateIndex(int rate) {
         for (int i = 0; i < RATES.length; i++) {
             if (RATES[i] == rate) return i;
         }
