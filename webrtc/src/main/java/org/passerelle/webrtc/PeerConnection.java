@@ -38,9 +38,9 @@ import org.slf4j.MDC;
 /**
  * The {@link WebRtcSession} implementation: {@link IceTransport} finds the path, a
  * {@link DtlsEndpoint} keys SRTP over it, and this class moves audio: the ICE socket's reader
- * thread demultiplexes (RFC 7983) and decrypts into pooled packets ({@link Demux}); {@link #sendAudio} encrypts in the
- * caller's packet and sends on the selected pair; a shared timer sends RTCP every 5 s and
- * watches the connect timeout and consent.
+ * thread demultiplexes (RFC 7983) and decrypts into pooled packets ({@link Demux});
+ * {@link #sendAudio} encrypts in the caller's packet and sends on the selected pair; a shared
+ * timer sends RTCP every 5 s and watches the connect timeout and consent.
  *
  * <p>Several m-lines (an SFU such as LiveKit offers one audio m-line per remote track, BUNDLEd):
  * every Opus m-line is taken, packets are matched to their {@link RemoteTrack} by SSRC through a

@@ -11,6 +11,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -290,7 +291,7 @@ public final class IceTransport {
         synchronized (copyLock) {
             InetSocketAddress[] cur = authorised;
             for (InetSocketAddress a : cur) if (a.equals(remote)) return;
-            InetSocketAddress[] next = java.util.Arrays.copyOf(cur, cur.length + 1);
+            InetSocketAddress[] next = Arrays.copyOf(cur, cur.length + 1);
             next[cur.length] = new InetSocketAddress(remote.getAddress(), remote.getPort());
             authorised = next;
         }
