@@ -3,7 +3,6 @@ package org.passerelle.webrtc;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.net.DatagramSocket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -38,10 +37,10 @@ import org.slf4j.MDC;
 
 /**
  * The {@link WebRtcSession} implementation: {@link IceTransport} finds the path, a
- * {@link DtlsEndpoint} keys SRTP over it, and this class moves audio: one receive thread
- * demultiplexes (RFC 7983) and decrypts into pooled packets; {@link #sendAudio} encrypts in the
- * caller's packet and sends on the selected pair; a shared timer sends RTCP every 5 s and
- * watches the connect timeout and consent.
+ * {@link DtlsEndpoint} keys SRTP over it, and this class moves audio: the ICE socket's reader
+ * thread demultiplexes (RFC 7983) and decrypts into pooled packets ({@link Demux});
+ * {@link #sendAudio} encrypts in the caller's packet and sends on the selected pair; a shared
+ * timer sends RTCP every 5 s and watches the connect timeout and consent.
  *
  * <p>Several m-lines (an SFU such as LiveKit offers one audio m-line per remote track, BUNDLEd):
  * every Opus m-line is taken, packets are matched to their {@link RemoteTrack} by SSRC through a
@@ -108,7 +107,6 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private volatile boolean dtlsClient;
     private volatile DtlsEndpoint dtls;
     private volatile SrtpSession srtp;
-    private volatile Thread receiver;
     private volatile long consentAtConnect = -1;
     /** When ICE completed (clock nanos): "connected" logs how long DTLS-SRTP took after it. */
     private volatile long iceConnectedAt;
@@ -135,8 +133,9 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     private final PacketBuffer rtcpBuffer = new PacketBuffer();
     private final DatagramPacket rtcpDatagram = new DatagramPacket(new byte[0], 0);
 
-    // receive path, receiver thread only
+    // receive path, the ICE reader thread only
     private long dropped;
+    private final Demux demux = new Demux();
 
     private PeerConnection(WebRtcConfig config, Listener listener, boolean controlling, String mid,
                            WebRtcSdp.Remote offer, boolean receiveOnly, boolean dataChannels, NanoClock clock)
@@ -151,7 +150,7 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         this.offerer = offer == null;
         this.receiveOnly = receiveOnly;
         this.rtcp = new RtcpReports(ssrc, cname, AudioCodec.OPUS.rtpClockRate());
-        this.ice = new IceTransport(config, controlling, this);
+        this.ice = new IceTransport(config, controlling, this, demux, id, mdc);
         SrtpWarmUp.startOnce(); // done long before the first handshake ends
         this.sessionId = Math.abs(RANDOM.nextLong());
         this.streamId = "passerelle-" + randomToken(8);
@@ -262,7 +261,6 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
     static PeerConnection offer(WebRtcConfig config, Listener listener, boolean dataChannels, NanoClock clock)
             throws WebRtcException {
         PeerConnection pc = new PeerConnection(config, listener, true, "0", null, false, dataChannels, clock);
-        pc.startReceiving();
         pc.armTimeout();
         return pc;
     }
@@ -420,7 +418,6 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
                 (int) Math.max(1000, config.connectTimeout().toMillis()), this::sendDtls);
         ice.setRemoteCredentials(r.iceUfrag(), r.icePwd());
         for (WebRtcSdp.Candidate c : r.candidates()) addCandidate(c);
-        if (receiver == null) startReceiving();
         if (timeoutTask == null) armTimeout();
         move(SessionState.CHECKING);
         ice.start();
@@ -652,59 +649,65 @@ final class PeerConnection implements WebRtcSession, IceTransport.Events {
         if (!ice.send(new DatagramPacket(buf, off, len))) throw new IOException("no ICE pair selected");
     }
 
-    private void startReceiving() {
-        Thread t = new Thread(this::receiveLoop, id + "-rx");
-        t.setDaemon(true);
-        receiver = t;
-        t.start();
-    }
+    /**
+     * The receive path, on the ICE socket's reader thread (one call at a time): reads into a
+     * pooled packet, demultiplexes (RFC 7983) and decrypts in place; an RTP packet's ownership
+     * passes to the listener and the next datagram goes into a fresh one.
+     */
+    private final class Demux implements IceTransport.Receiver {
+        private final PacketBuffer buffer = new PacketBuffer();
+        private RtpPacket packet = pool.acquire();
 
-    private void receiveLoop() {
-        MDC.put("call", mdc);
-        DatagramSocket socket = ice.socket();
-        DatagramPacket datagram = new DatagramPacket(new byte[0], 0);
-        PacketBuffer buffer = new PacketBuffer();
-        RtpPacket packet = pool.acquire();
-        try {
-            while (state.get() != SessionState.CLOSED) {
-                datagram.setData(packet.buffer(), 0, RtpPacket.MAX_SIZE);
-                socket.receive(datagram);
-                long now = clock.nanoTime();
-                int len = datagram.getLength();
-                byte[] b = packet.buffer();
-                switch (PacketKind.of(b, 0, len)) {
-                    case DTLS -> {
-                        // queued until our ICE side completes and the handshake starts reading
-                        DtlsEndpoint d = dtls;
-                        if (d != null) d.receive(b, 0, len);
-                        else dropped++;
-                    }
-                    case RTP -> {
-                        SrtpSession s = srtp;
-                        if (s == null || !s.unprotectRtp(buffer.wrap(b, 0, len))) { dropped++; continue; }
-                        packet.setLength(buffer.getLength());
-                        TrackTable t = tracks;
-                        if (!packet.isValid() || !t.acceptsPayloadType(packet.payloadType())) { dropped++; continue; }
-                        packet.setArrivalNanos(now);
-                        rtcp.onRtpReceived(packet.ssrc(), packet.sequence(), packet.timestamp(), now);
-                        listener.onRtp(packet, t.lookup(packet.ssrc())); // ownership passes on
-                        packet = pool.acquire();
-                    }
-                    case RTCP -> {
-                        SrtpSession s = srtp;
-                        if (s == null || !s.unprotectRtcp(buffer.wrap(b, 0, len))) { dropped++; continue; }
-                        rtcp.onRtcpReceived(b, 0, buffer.getLength(), now);
-                    }
-                    default -> dropped++;
-                }
+        @Override
+        public byte[] receiveBuffer() {
+            return packet.buffer();
+        }
+
+        @Override
+        public void onDatagram(int len) {
+            if (state.get() == SessionState.CLOSED) return;
+            try {
+                demultiplex(len);
+            } catch (RuntimeException e) {
+                LOG.warn("receive path failed", e);
+                fail("internal error: " + e);
             }
-        } catch (IOException e) {
-            if (state.get() != SessionState.CLOSED) fail("ICE socket failed: " + e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("receive loop failed", e);
-            fail("internal error: " + e);
-        } finally {
-            packet.release();
+        }
+
+        private void demultiplex(int len) {
+            long now = clock.nanoTime();
+            byte[] b = packet.buffer();
+            switch (PacketKind.of(b, 0, len)) {
+                case DTLS -> {
+                    // queued until our ICE side completes and the handshake starts reading
+                    DtlsEndpoint d = dtls;
+                    if (d != null) d.receive(b, 0, len);
+                    else dropped++;
+                }
+                case RTP -> {
+                    SrtpSession s = srtp;
+                    if (s == null || !s.unprotectRtp(buffer.wrap(b, 0, len))) { dropped++; return; }
+                    packet.setLength(buffer.getLength());
+                    TrackTable t = tracks;
+                    if (!packet.isValid() || !t.acceptsPayloadType(packet.payloadType())) { dropped++; return; }
+                    packet.setArrivalNanos(now);
+                    rtcp.onRtpReceived(packet.ssrc(), packet.sequence(), packet.timestamp(), now);
+                    RtpPacket p = packet;
+                    packet = pool.acquire(); // the next datagram's; p's ownership passes on
+                    listener.onRtp(p, t.lookup(p.ssrc()));
+                }
+                case RTCP -> {
+                    SrtpSession s = srtp;
+                    if (s == null || !s.unprotectRtcp(buffer.wrap(b, 0, len))) { dropped++; return; }
+                    rtcp.onRtcpReceived(b, 0, buffer.getLength(), now);
+                }
+                default -> dropped++;
+            }
+        }
+
+        @Override
+        public void onReceiveFailed(String reason) {
+            if (state.get() != SessionState.CLOSED) fail(reason);
         }
     }
 

@@ -6,10 +6,12 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +20,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidatePairState;
 import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.HostCandidate;
@@ -27,7 +30,6 @@ import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.ice.harvest.StaticMappingCandidateHarvester;
-import org.ice4j.socket.IceSocketWrapper;
 import org.ice4j.socket.IceUdpSocketWrapper;
 import org.ice4j.socket.MultiplexingDatagramSocket;
 import org.passerelle.webrtc.WebRtcConfig;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * rtcp-mux put everything on it), UDP host candidates bound here on the configured address and
  * port range, plus a mapped candidate for {@link WebRtcConfig#publicAddress()}. ice4j answers
  * and sends the STUN checks, nominates (controlling) or follows USE-CANDIDATE (controlled), and
- * runs consent freshness (RFC 7675); media is read from {@link #socket()} and written to the
+ * runs consent freshness (RFC 7675). Each host candidate's socket has one reader thread
+ * ({@link HostSocket}): it queues STUN for ice4j and hands the rest (DTLS, SRTP, SRTCP) from
+ * authorised remotes to the {@link Receiver} on that same thread; media is written to the
  * selected pair.
  */
 public final class IceTransport {
@@ -51,6 +55,32 @@ public final class IceTransport {
 
         void onIceFailed(String reason);
     }
+
+    /**
+     * Where the non-STUN datagrams go (DTLS, SRTP, SRTCP; RFC 7983 tells them apart), called on a
+     * reader thread, one call at a time: before ICE completes from any host socket (DTLS may come
+     * first, from a pair that passed its check), afterwards only from the selected pair's socket.
+     */
+    public interface Receiver {
+        /** Where the next datagram is read to, from index 0 (at most 1500 bytes). */
+        byte[] receiveBuffer();
+
+        /** {@code length} bytes from the peer are in the array {@link #receiveBuffer()} returned. */
+        void onDatagram(int length);
+
+        /** The socket in use failed (not called when closed). */
+        void onReceiveFailed(String reason);
+    }
+
+    /** The path ICE selected: our socket and the remote address. */
+    private record Selected(HostSocket host, InetSocketAddress remote) { }
+
+    private static final Receiver DROP = new Receiver() {
+        private final byte[] buffer = new byte[HostSocket.MAX_DATAGRAM];
+        @Override public byte[] receiveBuffer() { return buffer; }
+        @Override public void onDatagram(int length) { }
+        @Override public void onReceiveFailed(String reason) { }
+    };
 
     private static final Logger LOG = LoggerFactory.getLogger(IceTransport.class);
     /** Where the next session starts looking for a free port, so sessions spread over the range. */
@@ -66,9 +96,28 @@ public final class IceTransport {
     private boolean startRequested;
     private int remoteCandidates;
     private volatile boolean reported;
+    private final Receiver receiver;
+    private final List<HostSocket> hosts = new ArrayList<>();
+    private volatile Selected selected;
+    /** Remotes of the pairs that passed their check (copy on write; read per datagram). */
+    private volatile InetSocketAddress[] authorised = new InetSocketAddress[0];
+    /** Serialises deliveries from several host sockets before ICE has selected one. */
+    private final Object copyLock = new Object();
 
+    /** A transport whose non-STUN datagrams are dropped (tests and diagnostics). */
     public IceTransport(WebRtcConfig config, boolean controlling, Events events) throws WebRtcException {
+        this(config, controlling, events, DROP, "ice", null);
+    }
+
+    /**
+     * @param receiver   gets the DTLS/SRTP/SRTCP datagrams, on the reader threads
+     * @param threadName the readers are named {@code <threadName>-rx}, then {@code -rx2}... per host socket
+     * @param call       the MDC "call" of the reader threads, or null
+     */
+    public IceTransport(WebRtcConfig config, boolean controlling, Events events, Receiver receiver, String threadName,
+                        String call) throws WebRtcException {
         this.events = events;
+        this.receiver = receiver;
         agent = new Agent();
         agent.setControlling(controlling);
         // our own host candidates below: ice4j's harvester would bind every allowed interface
@@ -78,22 +127,28 @@ public final class IceTransport {
         agent.setPerformConsentFreshness(true);
         stream = agent.createMediaStream("audio");
         try {
-            component = agent.createComponent(stream, 0, 0, 0, KeepAliveStrategy.SELECTED_ONLY, true);
-            bindHostCandidates(config);
+            // no ComponentSocket: its merging socket ran a reader thread per host socket and queued
+            // every datagram to ours; our HostSocket readers take its place
+            component = agent.createComponent(stream, 0, 0, 0, KeepAliveStrategy.SELECTED_ONLY, false);
+            bindHostCandidates(config, threadName, call);
             if (config.publicAddress() != null && !config.publicAddress().isBlank()) {
                 mapPublicAddress(config.publicAddress());
             }
         } catch (IOException | RuntimeException e) {
             agent.free();
+            for (HostSocket h : hosts) h.close();
             throw new WebRtcException("cannot open ICE ports on " + config.bindAddress() + " in "
                     + config.portMin() + "-" + config.portMax() + ": " + e.getMessage(), e);
         }
         advertised = advertisedCandidates(config.publicAddress() != null && !config.publicAddress().isBlank());
         if (advertised.isEmpty()) {
             agent.free();
+            for (HostSocket h : hosts) h.close();
             throw new WebRtcException("no ICE candidate could be gathered on " + config.bindAddress());
         }
         agent.addStateChangeListener(this::onStateChange);
+        stream.addPairChangeListener(this::onPairChange);
+        for (HostSocket h : hosts) h.start();
     }
 
     public String localUfrag() { return agent.getLocalUfrag(); }
@@ -162,20 +217,27 @@ public final class IceTransport {
         return remoteCandidates;
     }
 
-    /** Non-STUN datagrams from authorised remote addresses: DTLS, SRTP, SRTCP. Blocking reads. */
-    public DatagramSocket socket() {
-        return component.getSocket();
-    }
-
     /** Sends on the selected pair; false when there is none yet. The packet's address is set here. */
     public boolean send(DatagramPacket packet) throws IOException {
-        CandidatePair pair = component.getSelectedPair();
-        if (pair == null) return false;
-        IceSocketWrapper socket = pair.getIceSocketWrapper();
-        if (socket == null) return false;
-        packet.setSocketAddress(pair.getRemoteCandidate().getTransportAddress());
-        socket.send(packet);
+        Selected s = selected;
+        if (s == null && (s = select()) == null) return false;
+        packet.setSocketAddress(s.remote());
+        s.host().socket.send(packet);
         return true;
+    }
+
+    /** Non-STUN datagrams dropped because no checked pair has their source address (tests, diagnostics). */
+    public long strangerDatagrams() {
+        long n = 0;
+        for (HostSocket h : hosts) n += h.strangers();
+        return n;
+    }
+
+    /** The reader threads, one per host socket (tests: they end once closed). */
+    public List<Thread> readerThreads() {
+        List<Thread> out = new ArrayList<>();
+        for (HostSocket h : hosts) out.add(h.thread());
+        return out;
     }
 
     /** Last consent (RFC 7675) of the selected pair in epoch millis, or -1 when unknown. */
@@ -192,16 +254,108 @@ public final class IceTransport {
         return pair == null ? "none" : pair.toShortString();
     }
 
-    /** Frees the agent and closes every socket it holds. */
+    /** Frees the agent and closes every socket it holds; the reader threads end. */
     public void close() {
         reported = true;
         agent.free();
+        for (HostSocket h : hosts) h.close();
     }
+
+    /** The selected pair as our socket and the remote address, once ice4j has one (it never changes it). */
+    private Selected select() {
+        Selected s = selected;
+        if (s != null) return s;
+        CandidatePair pair = component.getSelectedPair();
+        if (pair == null) return null;
+        LocalCandidate local = pair.getLocalCandidate();
+        if (local.getBase() instanceof LocalCandidate base) local = base; // a mapped candidate sends from its host
+        TransportAddress at = local.getTransportAddress();
+        for (HostSocket h : hosts) {
+            InetSocketAddress a = h.localAddress();
+            if (a != null && a.getPort() == at.getPort() && a.getAddress().equals(at.getAddress())) {
+                s = new Selected(h, pair.getRemoteCandidate().getTransportAddress());
+                selected = s;
+                return s;
+            }
+        }
+        LOG.warn("ICE selected {} but no socket of ours has its local address", pair.toShortString());
+        return null;
+    }
+
+    /** As ice4j's ComponentSocket: a pair that passed its check authorises its remote address. */
+    private void onPairChange(PropertyChangeEvent e) {
+        if (!(e.getSource() instanceof CandidatePair pair) || pair.getParentComponent() != component) return;
+        if (!IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(e.getPropertyName())
+                || e.getNewValue() != CandidatePairState.SUCCEEDED) return;
+        TransportAddress remote = pair.getRemoteCandidate().getTransportAddress();
+        synchronized (copyLock) {
+            InetSocketAddress[] cur = authorised;
+            for (InetSocketAddress a : cur) if (a.equals(remote)) return;
+            InetSocketAddress[] next = Arrays.copyOf(cur, cur.length + 1);
+            next[cur.length] = new InetSocketAddress(remote.getAddress(), remote.getPort());
+            authorised = next;
+        }
+    }
+
+    private final HostSocket.Route route = new HostSocket.Route() {
+        @Override
+        public boolean selects(HostSocket host) {
+            Selected s = selected;
+            return s != null && s.host() == host;
+        }
+
+        @Override
+        public boolean authorised(InetAddress address, int port) {
+            for (InetSocketAddress a : authorised) {
+                if (a.getPort() == port && a.getAddress().equals(address)) return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void deliverCopy(HostSocket from, byte[] buf, int len) {
+            synchronized (copyLock) {
+                Selected s = selected;
+                if (s != null && s.host() != from) return; // off the selected path
+                byte[] dst = receiver.receiveBuffer();
+                System.arraycopy(buf, 0, dst, 0, Math.min(len, dst.length));
+                receiver.onDatagram(Math.min(len, dst.length));
+            }
+        }
+
+        @Override
+        public void awaitCopies() {
+            synchronized (copyLock) {
+                // a reader that was delivering before the selection has returned
+            }
+        }
+
+        @Override
+        public byte[] receiveBuffer() {
+            return receiver.receiveBuffer();
+        }
+
+        @Override
+        public void deliver(int len) {
+            receiver.onDatagram(len);
+        }
+
+        @Override
+        public void readerFailed(HostSocket host, IOException e) {
+            Selected s = selected;
+            if (hosts.size() == 1 || (s != null && s.host() == host)) {
+                receiver.onReceiveFailed("ICE socket failed: " + e.getMessage());
+            } else {
+                LOG.debug("ICE host socket {} failed: {}", host.localAddress(), e.toString());
+            }
+        }
+    };
 
     private void onStateChange(PropertyChangeEvent e) {
         if (!(e.getNewValue() instanceof IceProcessingState s) || reported) return;
         if (s == IceProcessingState.COMPLETED) {
             reported = true;
+            select(); // before DTLS starts sending on it
             events.onIceConnected();
         } else if (s == IceProcessingState.FAILED) {
             reported = true;
@@ -209,28 +363,31 @@ public final class IceTransport {
         }
     }
 
-    private void bindHostCandidates(WebRtcConfig config) throws IOException {
+    private void bindHostCandidates(WebRtcConfig config, String threadName, String call) throws IOException {
         List<InetAddress> addresses = hostAddresses(config.bindAddress());
         int span = config.portMax() - config.portMin() + 1;
         if (span <= 0) throw new IOException("empty port range");
         for (InetAddress address : addresses) {
-            MultiplexingDatagramSocket socket = null;
+            DatagramSocket socket = null;
             IOException last = null;
             for (int i = 0; i < span && socket == null; i++) {
                 int port = config.portMin() + Math.floorMod(NEXT_PORT.getAndIncrement(), span);
                 try {
-                    socket = new MultiplexingDatagramSocket(port, address);
+                    socket = new DatagramSocket(new InetSocketAddress(address, port));
                 } catch (SocketException e) {
                     last = e;
                 }
             }
             if (socket == null) throw new IOException("no free UDP port on " + address.getHostAddress(), last);
-            IceSocketWrapper wrapper = new IceUdpSocketWrapper(socket);
-            HostCandidate candidate = new HostCandidate(wrapper, component, Transport.UDP);
+            HostSocket host = new HostSocket(socket, route,
+                    threadName + "-rx" + (hosts.isEmpty() ? "" : Integer.toString(hosts.size() + 1)), call);
+            hosts.add(host);
+            // ice4j's candidate wants a multiplexing socket (it only sends through it here); ours reads
+            HostCandidate candidate = new HostCandidate(new IceUdpSocketWrapper(new MultiplexingDatagramSocket(socket)),
+                    component, Transport.UDP);
             component.addLocalCandidate(candidate);
-            // as ice4j's own host harvester does: STUN goes to the stack, the rest to the component
-            candidate.getStunStack().addSocket(candidate.getStunSocket(null));
-            if (component.getComponentSocket() != null) component.getComponentSocket().add(wrapper);
+            // STUN reaches the stack through the queue our reader fills
+            candidate.getStunStack().addSocket(host.stun);
             LOG.debug("ICE host candidate {}", candidate.getTransportAddress());
         }
     }
