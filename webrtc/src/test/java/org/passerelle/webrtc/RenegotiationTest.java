@@ -143,8 +143,15 @@ class RenegotiationTest {
         Recorder a = new Recorder(), b = new Recorder();
         PeerConnection offerer = track(PeerConnection.offer(CONFIG, a, NanoClock.SYSTEM));
         String lite = offerer.localDescription().replace("t=0 0\r\n", "t=0 0\r\na=ice-lite\r\n");
-        PeerConnection answerer = track(PeerConnection.answer(CONFIG, lite, b, NanoClock.SYSTEM));
+        // the candidates are held back (trickled below): checks start with the first one, and a
+        // check answered by our full-agent offerer could settle a role conflict before we look
+        List<String> candidates = lite.lines().filter(l -> l.startsWith("a=candidate:")).map(l -> l.substring(2)).toList();
+        String withoutCandidates = lite.lines().filter(l -> !l.startsWith("a=candidate:"))
+                .collect(java.util.stream.Collectors.joining("\r\n", "", "\r\n"));
+        PeerConnection answerer = track(PeerConnection.answer(CONFIG, withoutCandidates, b, NanoClock.SYSTEM));
         assertTrue(answerer.isIceControlling(), "RFC 8445 §6.1.1: the full agent controls");
+        assertTrue(!candidates.isEmpty(), lite);
+        for (String c : candidates) answerer.addRemoteCandidate(c, "0");
         // our offerer is a full agent too: the role conflict is settled by tie-breakers (§7.3.1.1)
         offerer.applyAnswer(answerer.localDescription());
         a.awaitConnected();
