@@ -279,8 +279,11 @@ public final class LiveKitRooms implements AutoCloseable {
 
     /**
      * Puts a caller in a LiveKit room: joins the room's listener if this is the first caller, then
-     * publishes the caller as its own participant. Blocks until published (call it from the
-     * call's executor, not a network thread); throws with the server and the reason when it fails.
+     * publishes the caller as its own participant. The caller hears the room (the listener's
+     * tracks and the other callers of the gateway) from the moment the listener is there, while
+     * its own participant is still being published (a second under load); what it says reaches
+     * LiveKit once that is done. Blocks until published (call it from the call's executor, not a
+     * network thread); throws with the server and the reason when it fails.
      *
      * @param waiting what this caller hears while alone in the room (in its language); null: nothing
      */
@@ -290,10 +293,12 @@ public final class LiveKitRooms implements AutoCloseable {
         LiveKitCall call = new LiveKitCall(local, who, caller, waitingPrompt ? waiting : null, events);
         LiveKitCallParticipant publisher = call.newPublisher();
         call.publisher = publisher;
+        local.room.addMember(call.voice);
         try {
             publisher.join().get(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             call.closed = true;
+            local.room.removeMember(call.voice);
             publisher.close();
             local.release(call);
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -301,7 +306,6 @@ public final class LiveKitRooms implements AutoCloseable {
                     + cause.getMessage(), cause);
         }
         call.up = true;
-        local.room.addMember(call.voice);
         local.updateWaiting();
         return call;
     }
