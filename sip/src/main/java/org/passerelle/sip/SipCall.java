@@ -585,9 +585,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     private ContactHeader contact(Request request) throws java.text.ParseException {
         SipURI uri = server.addressFactory.createSipURI(null, advertised);
-        uri.setPort(server.config.port());
         String transport = SipServer.transportOf(request);
+        uri.setPort(server.config.port(transport));
         if (!"udp".equals(transport)) uri.setTransportParam(transport);
+        // A sips: Request-URI asks for TLS on every hop: our Contact is sips: too (RFC 3261 §8.1.1.8).
+        if (request.getRequestURI().isSipURI() && ((SipURI) request.getRequestURI()).isSecure()) uri.setSecure(true);
         Address a = server.addressFactory.createAddress(uri);
         return server.headerFactory.createContactHeader(a);
     }

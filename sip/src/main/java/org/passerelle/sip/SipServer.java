@@ -115,7 +115,20 @@ public final class SipServer implements AutoCloseable {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            stack = factory.createSipStack(stackProperties());
+            Properties props = stackProperties();
+            org.passerelle.sip.tls.TlsCredentials tlsCredentials = null;
+            if (config.tls() != null) {
+                tlsCredentials = config.tls().load();
+                // In memory only: handed to the stack's SecurityManagerProvider by stack name.
+                org.passerelle.sip.tls.TlsSecurityManagerProvider.offer(props.getProperty("javax.sip.STACK_NAME"),
+                        tlsCredentials);
+                tlsProperties(props);
+            }
+            try {
+                stack = factory.createSipStack(props);
+            } finally {
+                org.passerelle.sip.tls.TlsSecurityManagerProvider.withdraw(props.getProperty("javax.sip.STACK_NAME"));
+            }
             messageFactory = factory.createMessageFactory();
             headerFactory = factory.createHeaderFactory();
             addressFactory = factory.createAddressFactory();
@@ -123,6 +136,15 @@ public final class SipServer implements AutoCloseable {
             for (String transport : config.transports()) {
                 ListeningPoint lp = stack.createListeningPoint(config.bindAddress(), config.port(),
                         transport.toLowerCase(Locale.ROOT));
+                if (provider == null) {
+                    provider = stack.createSipProvider(lp);
+                    provider.addSipListener(router);
+                } else {
+                    provider.addListeningPoint(lp);
+                }
+            }
+            if (config.tls() != null) {
+                ListeningPoint lp = stack.createListeningPoint(config.bindAddress(), config.tls().port(), "tls");
                 if (provider == null) {
                     provider = stack.createSipProvider(lp);
                     provider.addSipListener(router);
@@ -144,8 +166,16 @@ public final class SipServer implements AutoCloseable {
             lifecycle = Lifecycle.RUNNING;
             outbound.startRegistrations();
             LOG.info("SIP listening on {}:{} {}", config.bindAddress(), config.port(), config.transports());
+            if (tlsCredentials != null) {
+                LOG.info("SIP over TLS listening on {}:{}, certificate {} SHA-256 {}", config.bindAddress(),
+                        config.tls().port(), tlsCredentials.certificate().getSubjectX500Principal().getName(),
+                        tlsCredentials.fingerprint());
+            }
         } catch (Exception e) {
             closeResources();
+            if (e instanceof org.passerelle.sip.tls.TlsFileException t) {
+                throw new IOException("cannot start SIP over TLS: sip.tls." + t.getMessage(), e);
+            }
             throw new IOException("cannot start SIP on " + config.bindAddress() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
@@ -179,6 +209,22 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", Integer.toString(ackTimeoutFactor));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         return p;
+    }
+
+    /**
+     * TLS 1.2 and 1.3 only (RFC 8996 deprecates older versions), with the JDK's default cipher
+     * suites: JAIN-SIP's own default list still holds anonymous and 3DES suites. No client
+     * certificate is asked of phones (they rarely have one; trunks are gated by source and digest).
+     */
+    private static void tlsProperties(Properties p) throws java.security.GeneralSecurityException {
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER",
+                org.passerelle.sip.tls.TlsSecurityManagerProvider.class.getName());
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES",
+                String.join(",", javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites()));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        // A peer that opens a connection and never completes the handshake is dropped.
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
     }
 
     /**

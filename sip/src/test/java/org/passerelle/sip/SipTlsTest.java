@@ -1,0 +1,106 @@
+package org.passerelle.sip;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.sip.tls.TestTls;
+
+/** SIP over TLS (RFC 3261 §26.2) on a real SipServer, with a certificate made at run time. */
+class SipTlsTest {
+    @TempDir Path dir;
+    private SipServer server;
+    private RecordingHandler handler;
+    private int port;
+    private int tlsPort;
+    private TestTls tls;
+
+    private void start() throws IOException {
+        tls = TestTls.in(dir);
+        port = SipServerTest.freePort();
+        tlsPort = SipServerTest.freePort();
+        int rtpBase = 20000 + (int) (Math.random() * 20000) & ~1;
+        SipConfig c = SipConfig.defaults().withBind("127.0.0.1", port).withRtpPorts(rtpBase, rtpBase + 99)
+                .withRtpTimeout(Duration.ofSeconds(30)).withTls(tls.config(tlsPort));
+        handler = new RecordingHandler();
+        server = new SipServer(c, handler);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    @Test
+    void callOverTlsIsAnsweredWithATlsContact() throws Exception {
+        start();
+        String ruri = "sip:demo@127.0.0.1:" + tlsPort + ";transport=tls";
+        try (RawSipPhone phone = new RawSipPhone(tls.client(), tlsPort)) {
+            String sdp = RawSipPhone.sdp(40000, "127.0.0.1", "0", "rtpmap:0 PCMU/8000");
+            phone.send(phone.request("INVITE", ruri, null, phone.nextCseq(), null, "application/sdp", sdp));
+            phone.awaitResponse(100, "INVITE");
+            String ok = phone.awaitResponse(200, "INVITE");
+            String contact = RawSipPhone.header(ok, "Contact");
+            assertTrue(contact.contains("sip:127.0.0.1:" + tlsPort + ";transport=tls"), contact);
+            assertTrue(RawSipPhone.body(ok).contains("RTP/AVP 0"), ok);
+            SipLeg leg = handler.awaitLeg();
+            assertEquals("demo", leg.requestUser());
+            phone.send(phone.ack(ok, ruri, 1, null, null));
+            assertEquals("established", handler.awaitEvent());
+            phone.send(phone.request("BYE", ruri, RawSipPhone.toTag(ok), phone.nextCseq(), null, null, null));
+            phone.awaitResponse(200, "BYE");
+            assertEquals(SipLeg.EndReason.REMOTE_BYE, handler.awaitEnded());
+        }
+        // UDP still works beside it.
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            phone.send(phone.request("OPTIONS", "sip:127.0.0.1", null, phone.nextCseq(), null, null, null));
+            phone.awaitResponse(200, "OPTIONS");
+        }
+    }
+
+    @Test
+    void sipsRequestUriGetsASipsContact() throws Exception {
+        start();
+        String ruri = "sips:demo@127.0.0.1:" + tlsPort;
+        try (RawSipPhone phone = new RawSipPhone(tls.client(), tlsPort)) {
+            String sdp = RawSipPhone.sdp(40000, "127.0.0.1", "0", "rtpmap:0 PCMU/8000");
+            phone.send(phone.request("INVITE", ruri, null, phone.nextCseq(), null, "application/sdp", sdp));
+            String ok = phone.awaitResponse(200, "INVITE");
+            assertTrue(RawSipPhone.header(ok, "Contact").contains("sips:127.0.0.1:" + tlsPort), ok);
+            phone.send(phone.ack(ok, ruri, 1, null, null));
+            assertEquals("established", handler.awaitEvent());
+        }
+    }
+
+    @Test
+    void tlsOlderThan12IsRefused() throws Exception {
+        start();
+        assertThrows(SSLHandshakeException.class, () -> new RawSipPhone(tls.client("TLSv1.1"), tlsPort).close());
+        // TLS 1.2 alone is fine.
+        try (RawSipPhone phone = new RawSipPhone(tls.client("TLSv1.2"), tlsPort)) {
+            phone.send(phone.request("OPTIONS", "sip:127.0.0.1", null, phone.nextCseq(), null, null, null));
+            phone.awaitResponse(200, "OPTIONS");
+        }
+    }
+
+    @Test
+    void missingCertificateStopsTheStartWithItsName() throws Exception {
+        tls = TestTls.in(dir);
+        port = SipServerTest.freePort();
+        SipConfig c = SipConfig.defaults().withBind("127.0.0.1", port)
+                .withTls(new org.passerelle.sip.tls.SipTls(SipServerTest.freePort(), dir.resolve("gone.pem"), tls.privateKey()));
+        server = new SipServer(c, new RecordingHandler());
+        IOException e = assertThrows(IOException.class, server::start);
+        assertTrue(e.getMessage().contains("sip.tls.certificate: " + dir.resolve("gone.pem") + ": no such file"),
+                e.getMessage());
+        // Nothing left listening: the plain port can be taken again at once.
+        server = new SipServer(SipConfig.defaults().withBind("127.0.0.1", port), new RecordingHandler());
+        server.start();
+    }
+}
