@@ -215,7 +215,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             transition(CallEvent.ANSWER);
             ackCseq = cseq(invite);
             if (p != null) applyPlan(p, true);
-            LOG.info("answered: {}", p == null ? "late offer" : p.codec() + "/" + p.payloadType());
+            LOG.info("answered: {}{}", p == null ? "late offer" : p.codec() + "/" + p.payloadType(),
+                    p != null && p.srtp() != null ? " SRTP " + p.srtp().suite() : "");
         });
     }
 
@@ -351,7 +352,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             if (body != null && body.length > 0) {
                 MediaPlan current = plan;
                 Negotiation n = server.negotiator.answerOffer(new String(body, StandardCharsets.UTF_8),
-                        current == null ? null : current.codec());
+                        current == null ? null : current.codec(), server.srtpMode(invite),
+                        current == null || current.srtp() == null ? null : current.srtp().local());
                 if (n instanceof Negotiation.Accepted a) {
                     newPlan = a.plan();
                     MediaPlan np = newPlan;
@@ -509,7 +511,15 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
         boolean wasHeld = held;
         plan = p;
         held = p.held();
-        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend());
+        boolean protectedAsAgreed = true;
+        try {
+            rtp.configureSrtp(p.srtp());
+        } catch (java.security.GeneralSecurityException e) {
+            // Never in clear what was agreed encrypted: we stay silent instead.
+            LOG.warn("SRTP not set up, not sending: {}", e.toString());
+            protectedAsAgreed = false;
+        }
+        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend() && protectedAsAgreed);
         rtp.configureDtmf(p.codec().rtpClockRate(), p.telephoneEventRate());
         boolean up = state == CallState.CONFIRMED || state == CallState.UPDATING;
         if (held) {

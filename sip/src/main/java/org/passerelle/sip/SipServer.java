@@ -358,6 +358,16 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
+    /**
+     * What media protection a call that came with {@code request} may use: SDES-SRTP only when
+     * the signalling was TLS, since its keys travel in clear in the SDP (RFC 4568 §8.3); plain
+     * RTP always.
+     */
+    org.passerelle.sip.sdp.SrtpMode srtpMode(Request request) {
+        return "tls".equals(transportOf(request)) ? org.passerelle.sip.sdp.SrtpMode.OPTIONAL
+                : org.passerelle.sip.sdp.SrtpMode.OFF;
+    }
+
     /** The transport a request came over (its top Via), lower case. */
     static String transportOf(Request request) {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);

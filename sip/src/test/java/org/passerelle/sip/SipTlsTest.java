@@ -78,6 +78,49 @@ class SipTlsTest {
         }
     }
 
+    private static final String KEY = java.util.Base64.getEncoder().encodeToString(new byte[30]);
+
+    private static String savp(int port) {
+        return RawSipPhone.sdp(port, "127.0.0.1", "0", "rtpmap:0 PCMU/8000",
+                "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY).replace("RTP/AVP", "RTP/SAVP");
+    }
+
+    @Test
+    void savpOverTlsIsAnsweredWithOurCrypto() throws Exception {
+        start();
+        String ruri = "sip:demo@127.0.0.1:" + tlsPort + ";transport=tls";
+        try (RawSipPhone phone = new RawSipPhone(tls.client(), tlsPort)) {
+            phone.send(phone.request("INVITE", ruri, null, phone.nextCseq(), null, "application/sdp", savp(40000)));
+            String ok = phone.awaitResponse(200, "INVITE");
+            String answer = RawSipPhone.body(ok);
+            assertTrue(answer.contains("RTP/SAVP 0"), answer);
+            assertTrue(answer.matches("(?s).*a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:[A-Za-z0-9+/]{40}\\r\\n.*"), answer);
+            assertFalse(answer.contains(KEY), answer);
+            phone.send(phone.ack(ok, ruri, 1, null, null));
+            assertEquals("established", handler.awaitEvent());
+        }
+    }
+
+    @Test
+    void savpOverUdpIs488WithAWarningAndTheNextCallWorks() throws Exception {
+        start();
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            phone.send(phone.request("INVITE", "sip:demo@127.0.0.1", null, phone.nextCseq(), null, "application/sdp",
+                    savp(40000)));
+            String r = phone.awaitResponse(488, "INVITE");
+            String warning = RawSipPhone.header(r, "Warning");
+            assertTrue(warning.startsWith("302 ") && warning.contains("only over SIP over TLS"), warning);
+        }
+        try (RawSipPhone phone = new RawSipPhone("udp", port)) {
+            String sdp = RawSipPhone.sdp(40000, "127.0.0.1", "0", "rtpmap:0 PCMU/8000");
+            phone.send(phone.request("INVITE", "sip:demo@127.0.0.1", null, phone.nextCseq(), null, "application/sdp", sdp));
+            String ok = phone.awaitResponse(200, "INVITE");
+            assertTrue(RawSipPhone.body(ok).contains("RTP/AVP 0"), ok);
+            phone.send(phone.ack(ok, "sip:demo@127.0.0.1", 1, null, null));
+            assertEquals("established", handler.awaitEvent());
+        }
+    }
+
     @Test
     void tlsOlderThan12IsRefused() throws Exception {
         start();
