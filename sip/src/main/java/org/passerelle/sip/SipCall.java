@@ -149,6 +149,13 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     @Override public String trunk() { return trunk; }
 
+    /** The phone's TLS connection, where our requests in this call go; null when not over TLS. */
+    javax.sip.address.Hop flow() {
+        if (!"tls".equals(SipServer.transportOf(invite))) return null;
+        InetSocketAddress a = remoteSignallingAddress();
+        return a == null ? null : new gov.nist.javax.sip.stack.HopImpl(a.getAddress().getHostAddress(), a.getPort(), "tls");
+    }
+
     @Override
     public String header(String name) {
         javax.sip.header.Header h = invite.getHeader(name);

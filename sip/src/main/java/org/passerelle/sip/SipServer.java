@@ -124,6 +124,7 @@ public final class SipServer implements AutoCloseable {
                         tlsCredentials);
                 tlsProperties(props);
             }
+            FlowRouter.register(props.getProperty("javax.sip.STACK_NAME"), this);
             try {
                 stack = factory.createSipStack(props);
             } finally {
@@ -208,6 +209,7 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", Integer.toString(ackTimeoutFactor));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
         return p;
     }
 
@@ -298,6 +300,7 @@ public final class SipServer implements AutoCloseable {
     }
 
     private void closeResources() {
+        if (stack != null) FlowRouter.unregister(stack.getStackName());
         if (stack != null) {
             try {
                 stack.stop();
@@ -366,6 +369,16 @@ public final class SipServer implements AutoCloseable {
     org.passerelle.sip.sdp.SrtpMode srtpMode(Request request) {
         return "tls".equals(transportOf(request)) ? org.passerelle.sip.sdp.SrtpMode.OPTIONAL
                 : org.passerelle.sip.sdp.SrtpMode.OFF;
+    }
+
+    /**
+     * For a request inside a call that came over TLS, the phone's connection (its source address
+     * and port); null otherwise. See {@link FlowRouter}.
+     */
+    javax.sip.address.Hop flowHop(Request request) {
+        javax.sip.header.CallIdHeader id = (javax.sip.header.CallIdHeader) request.getHeader(javax.sip.header.CallIdHeader.NAME);
+        SipCall call = id == null ? null : calls.get(id.getCallId());
+        return call == null ? null : call.flow();
     }
 
     /** The transport a request came over (its top Via), lower case. */

@@ -65,6 +65,28 @@ class SipTlsTest {
     }
 
     @Test
+    void ourByeGoesBackOnThePhonesConnection() throws Exception {
+        start();
+        String ruri = "sip:demo@127.0.0.1:" + tlsPort + ";transport=tls";
+        try (RawSipPhone phone = new RawSipPhone(tls.client(), tlsPort)) {
+            String sdp = RawSipPhone.sdp(40000, "127.0.0.1", "0", "rtpmap:0 PCMU/8000");
+            // Like a real phone: its Contact names its listening port, not the connection's
+            // ephemeral one, and nothing there accepts our TLS.
+            String invite = phone.request("INVITE", ruri, null, phone.nextCseq(), null, "application/sdp", sdp)
+                    .replace("127.0.0.1:" + phone.localPort() + ";transport=tls>", "127.0.0.1:9;transport=tls>");
+            phone.send(invite);
+            String ok = phone.awaitResponse(200, "INVITE");
+            SipLeg leg = handler.awaitLeg();
+            phone.send(phone.ack(ok, ruri, 1, null, null));
+            assertEquals("established", handler.awaitEvent());
+            leg.hangup();
+            String bye = phone.awaitRequest("BYE");
+            assertTrue(bye.startsWith("BYE sip:alice@127.0.0.1:9;transport=tls SIP/2.0"), bye);
+            assertEquals(SipLeg.EndReason.LOCAL_HANGUP, handler.awaitEnded());
+        }
+    }
+
+    @Test
     void sipsRequestUriGetsASipsContact() throws Exception {
         start();
         String ruri = "sips:demo@127.0.0.1:" + tlsPort;

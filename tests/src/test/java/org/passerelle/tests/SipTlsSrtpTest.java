@@ -88,6 +88,29 @@ class SipTlsSrtpTest {
     }
 
     @Test
+    void gatewayHangsUpATlsPhoneOnItsOwnConnection() throws Exception {
+        // A dial plan that says "closed" and hangs up: our BYE must reach the phone, which has no
+        // certificate to accept a TLS connection of ours, so it goes back on the phone's own.
+        gateway.close();
+        gateway = TestGateway.start(GatewaySettings.from(org.passerelle.gateway.config.GatewayConfig.parse("t", """
+                dialplan:
+                  rules:
+                    - name: closed
+                      play: {prompt: closed, language: en}
+                """)).withSipTls(new SipTls(tlsPort, cert, work.resolve("gateway-key.pem"))));
+        try (BaresipPhone erin = BaresipPhone.builder("erin", work).tone(440).mediaenc("srtp-mand")
+                .trustingTls(cert).calling(tlsRoomUri("anything")).start()) {
+            erin.awaitEstablished(Duration.ofSeconds(10));
+            // baresip 1.0 reports a BYE as "session closed: Connection reset by peer".
+            erin.awaitClosed(Duration.ofSeconds(20));
+            String log = Files.readString(erin.log());
+            assertTrue(!log.contains("tls: accept error"), "we tried a new TLS connection to the phone:\n"
+                    + erin.logTail());
+        }
+        gateway.awaitActiveCalls(0, Duration.ofSeconds(10));
+    }
+
+    @Test
     void srtpOfferOverUdpIs488AndTheNextCallWorks() throws Exception {
         try (BaresipPhone carol = BaresipPhone.builder("carol", work).tone(700).mediaenc("srtp-mand")
                 .calling(gateway.roomUri("plain")).start()) {
