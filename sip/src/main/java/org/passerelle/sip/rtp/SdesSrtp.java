@@ -88,7 +88,17 @@ final class SdesSrtp {
 
     /** Checks and decrypts an SRTP packet in place (replays and forgeries fail); false drops it. */
     boolean unprotectRtp(PacketView p) {
-        if (p.getLength() < 12 + keys.suite().srtpTagLength()) return false;
+        int tag = keys.suite().srtpTagLength();
+        int mki = keys.remote().mkiLength();
+        if (p.getLength() < 12 + mki + tag) return false;
+        if (mki > 0) {
+            // [header | payload | MKI | tag]: the MKI is not authenticated (RFC 3711 §3.1); with one
+            // key it only has to go, so jitsi-srtp sees the packet without it.
+            byte[] b = p.getBuffer();
+            int tagAt = p.getOffset() + p.getLength() - tag;
+            System.arraycopy(b, tagAt, b, tagAt - mki, tag);
+            p.setLength(p.getLength() - mki);
+        }
         int ssrc = readInt(p, 8);
         if (rtpIn == null || ssrc != remoteSsrc) {
             try {
@@ -106,7 +116,15 @@ final class SdesSrtp {
     }
 
     boolean unprotectRtcp(PacketView p) {
-        if (p.getLength() < 8 + 4 + SrtpSuite.SRTCP_TAG_LENGTH) return false;
+        int mki = keys.remote().mkiLength();
+        if (p.getLength() < 8 + 4 + mki + SrtpSuite.SRTCP_TAG_LENGTH) return false;
+        if (mki > 0) {
+            // [... | E+index | MKI | tag] (RFC 3711 §3.4): the MKI goes as in RTP.
+            byte[] b = p.getBuffer();
+            int tagAt = p.getOffset() + p.getLength() - SrtpSuite.SRTCP_TAG_LENGTH;
+            System.arraycopy(b, tagAt, b, tagAt - mki, SrtpSuite.SRTCP_TAG_LENGTH);
+            p.setLength(p.getLength() - mki);
+        }
         int ssrc = readInt(p, 4);
         if (rtcpIn == null || ssrc != rtcpRemoteSsrc) {
             try {

@@ -8,22 +8,27 @@ import java.util.Base64;
  * One SDES {@code a=crypto} attribute (RFC 4568 §9.1) for SRTP:
  * {@code <tag> <suite> inline:<base64 key||salt>[|lifetime][|MKI:length] [session params]}.
  * {@link #parse} keeps only what we can honour: one key of a suite we know, of the right length,
- * without MKI, with a lifetime we never reach, and no session parameter that changes the
- * protection. The rest is {@link Unusable} with the reason, so the next line can be tried.
+ * with an MKI of at most 4 bytes (one key, so the MKI only has to be skipped), with a lifetime
+ * we never reach, and no session parameter that changes the protection. The rest is {@link Unusable} with the reason, so the next line can be tried.
  */
 public final class SdesCrypto {
     /** A key we honour must last at least 2^31 packets: we never rekey within a call. */
     static final int MIN_LIFETIME_LOG2 = 31;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The largest MKI we take: phones that use one send 1 to 4 bytes. */
+    static final int MAX_MKI_LENGTH = 4;
+
     private final int tag;
     private final SrtpSuite suite;
     private final byte[] keySalt;
+    private final int mkiLength;
 
-    private SdesCrypto(int tag, SrtpSuite suite, byte[] keySalt) {
+    private SdesCrypto(int tag, SrtpSuite suite, byte[] keySalt, int mkiLength) {
         this.tag = tag;
         this.suite = suite;
         this.keySalt = keySalt;
+        this.mkiLength = mkiLength;
     }
 
     /** What {@link #parse} gives. */
@@ -37,7 +42,7 @@ public final class SdesCrypto {
     public static SdesCrypto fresh(int tag, SrtpSuite suite) {
         byte[] ks = new byte[SrtpSuite.KEY_LENGTH + SrtpSuite.SALT_LENGTH];
         RANDOM.nextBytes(ks);
-        return new SdesCrypto(tag, suite, ks);
+        return new SdesCrypto(tag, suite, ks, 0);
     }
 
     /** Reads the value of an a=crypto attribute (what follows "crypto:"). */
@@ -64,14 +69,21 @@ public final class SdesCrypto {
                     + (SrtpSuite.KEY_LENGTH + SrtpSuite.SALT_LENGTH));
         }
         if (info.length > 3) return new Unusable("too many key parameters");
+        int mkiLength = 0;
         for (int i = 1; i < info.length; i++) {
             String p = info[i];
             if (p.contains(":")) {
-                // MKI:length (§6.1): each packet would carry an MKI, which we do not handle.
-                if (!p.matches("\\d+:\\d{1,3}")) return new Unusable("malformed MKI " + p);
-                return new Unusable("MKI not supported");
+                // MKI:length (§6.1): each packet the peer sends carries this many MKI bytes before
+                // the tag (RFC 3711 §3.1). One key only, so they are skipped, not looked up.
+                if (!p.matches("\\d{1,10}:\\d{1,3}")) return new Unusable("malformed MKI " + p);
+                mkiLength = Integer.parseInt(p.substring(p.indexOf(':') + 1));
+                if (mkiLength < 1 || mkiLength > MAX_MKI_LENGTH) {
+                    return new Unusable("MKI of " + mkiLength + " bytes not supported (1-" + MAX_MKI_LENGTH + ")");
+                }
+                if (i != info.length - 1) return new Unusable("lifetime after MKI");
+                continue;
             }
-            if (i != 1) return new Unusable("lifetime after MKI");
+            if (i != 1) return new Unusable("two lifetimes");
             Integer log2 = lifetimeLog2(p);
             if (log2 == null) return new Unusable("malformed lifetime " + p);
             if (log2 < MIN_LIFETIME_LOG2) return new Unusable("key lifetime " + p + " is shorter than 2^31 packets");
@@ -83,7 +95,7 @@ public final class SdesCrypto {
             if (param.startsWith("WSH=") || param.equals("KDR=0")) continue;
             return new Unusable("session parameter " + param + " not supported");
         }
-        return new Usable(new SdesCrypto(tag, suite, ks));
+        return new Usable(new SdesCrypto(tag, suite, ks, mkiLength));
     }
 
     /** Floor of log2 of a lifetime ("2^31" or a decimal count); null when malformed. */
@@ -100,7 +112,7 @@ public final class SdesCrypto {
         return 63 - Long.numberOfLeadingZeros(v);
     }
 
-    /** The attribute value: {@code <tag> <suite> inline:<key||salt>}. */
+    /** The attribute value of a line of ours: {@code <tag> <suite> inline:<key||salt>} (we send no MKI). */
     public String attributeValue() {
         return tag + " " + suite.name() + " inline:" + Base64.getEncoder().encodeToString(keySalt);
     }
@@ -108,6 +120,11 @@ public final class SdesCrypto {
     /** This line with another master key: the same tag and suite, our own fresh key. */
     public SdesCrypto answerWithFreshKey() {
         return fresh(tag, suite);
+    }
+
+    /** Bytes of MKI in each packet sent under this key (0: none). */
+    public int mkiLength() {
+        return mkiLength;
     }
 
     public int tag() {
@@ -128,12 +145,13 @@ public final class SdesCrypto {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SdesCrypto c && c.tag == tag && c.suite == suite && Arrays.equals(c.keySalt, keySalt);
+        return o instanceof SdesCrypto c && c.tag == tag && c.suite == suite && c.mkiLength == mkiLength
+                && Arrays.equals(c.keySalt, keySalt);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * tag + suite.hashCode()) + Arrays.hashCode(keySalt);
+        return 31 * (31 * (31 * tag + suite.hashCode()) + mkiLength) + Arrays.hashCode(keySalt);
     }
 
     /** Never the key. */

@@ -143,6 +143,41 @@ class SrtpRtpLegTest {
     }
 
     @Test
+    void anMkiInThePhonesPacketsIsSkipped() throws Exception {
+        leg = RtpLeg.open(group, LO, new RtpPortAllocator(42000, 42999), now::get, Duration.ofSeconds(30),
+                new RtpPacketPool(16), new RtpLeg.Receiver() {
+                    @Override public void onAudio(RtpPacket packet) { audio.add(packet); }
+                    @Override public void onTimeout() {}
+                });
+        phone = new DatagramSocket(new InetSocketAddress(LO, 0));
+        SdesCrypto plainPhoneKey = SdesCrypto.fresh(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        // The same key as the phone announces it: with a 2-byte MKI.
+        SdesCrypto.Usable withMki = (SdesCrypto.Usable) SdesCrypto.parse(plainPhoneKey.attributeValue() + "|2^31|7:2");
+        SdesCrypto ourKey = plainPhoneKey.answerWithFreshKey();
+        leg.configureSrtp(new SdesKeys(withMki.crypto(), ourKey));
+        leg.configure(0, -1, new InetSocketAddress(LO, phone.getLocalPort()), true);
+        SdesSrtp phoneSide = new SdesSrtp(new SdesKeys(ourKey, plainPhoneKey), PHONE_SSRC);
+        byte[] p = phonePacket(phoneSide, 50);
+        // [header | payload | MKI 00 07 | tag] (RFC 3711 §3.1).
+        byte[] mki = new byte[p.length + 2];
+        int tagAt = p.length - 10;
+        System.arraycopy(p, 0, mki, 0, tagAt);
+        mki[tagAt] = 0;
+        mki[tagAt + 1] = 7;
+        System.arraycopy(p, tagAt, mki, tagAt + 2, 10);
+        toLeg(mki);
+        RtpPacket got = audio.poll(5, TimeUnit.SECONDS);
+        assertNotNull(got, "a packet with its MKI is taken");
+        assertEquals(50, got.sequence());
+        assertEquals(172, got.length());
+        assertEquals((byte) 50, got.buffer()[12]);
+        // Without the MKI the tag is read in the wrong place: dropped.
+        toLeg(phonePacket(phoneSide, 51));
+        assertNull(audio.poll(300, TimeUnit.MILLISECONDS));
+        assertEquals(1, leg.srtpFailures());
+    }
+
+    @Test
     void protectRtcpRoundTrips() throws Exception {
         SdesKeys a = new SdesKeys(SdesCrypto.fresh(2, SrtpSuite.AES_CM_128_HMAC_SHA1_32),
                 SdesCrypto.fresh(2, SrtpSuite.AES_CM_128_HMAC_SHA1_32));

@@ -43,6 +43,10 @@ class SdesCryptoTest {
         usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^31");
         usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^48");
         usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2147483648");
+        assertEquals(0, usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^31").mkiLength());
+        // An MKI (RFC 4568 §6.1) of up to 4 bytes: with one key it is only skipped in each packet.
+        assertEquals(4, usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^31|1:4").mkiLength());
+        assertEquals(1, usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|1:1").mkiLength());
         // Window-size hint and the default key derivation rate change nothing (§6.3).
         usable("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + " WSH=64 KDR=0");
     }
@@ -53,10 +57,11 @@ class SdesCryptoTest {
             "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|1048576 ~ key lifetime 1048576 is shorter than 2^31 packets",
             "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|2^49 ~ malformed lifetime 2^49",
             "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|forever ~ malformed lifetime forever",
-            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|2^31|1:4 ~ MKI not supported",
-            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|1:4 ~ MKI not supported",
+            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|2^31|1:5 ~ MKI of 5 bytes not supported (1-4)",
+            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|1:0 ~ MKI of 0 bytes not supported (1-4)",
             "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|1:x ~ malformed MKI 1:x",
-            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|1:4|2^31 ~ MKI not supported",
+            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|1:4|2^31 ~ lifetime after MKI",
+            "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|2^31|2^40 ~ two lifetimes",
             "1 AES_CM_128_HMAC_SHA1_80 inline:KEY|2^31|1:1;inline:KEY|2^31|2:1 ~ several keys (needs MKI)",
             "1 AES_256_CM_HMAC_SHA1_80 inline:KEY ~ unknown suite AES_256_CM_HMAC_SHA1_80",
             "1 F8_128_HMAC_SHA1_80 inline:KEY ~ unknown suite F8_128_HMAC_SHA1_80",

@@ -84,12 +84,12 @@ class SdpSrtpNegotiationTest {
     void savpWithNoUsableCryptoIs488ListingTheReasons() {
         String bad = sdp("v=0", "o=- 1 1 IN IP4 203.0.113.5", "s=-", "c=IN IP4 203.0.113.5", "t=0 0",
                 "m=audio 5004 RTP/SAVP 0", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA",
-                "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^31|1:1");
+                "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^31|1:9");
         Negotiation.NotAcceptable na = assertInstanceOf(Negotiation.NotAcceptable.class,
                 n.answerOffer(bad, null, SrtpMode.OPTIONAL, null));
         assertEquals(302, na.warningCode());
         assertTrue(na.warningText().contains("key and salt are 3 bytes, not 30"), na.warningText());
-        assertTrue(na.warningText().contains("MKI not supported"), na.warningText());
+        assertTrue(na.warningText().contains("MKI of 9 bytes not supported"), na.warningText());
         String none = bad.replaceAll("a=crypto:[^\r]*\r\n", "");
         na = assertInstanceOf(Negotiation.NotAcceptable.class, n.answerOffer(none, null, SrtpMode.OPTIONAL, null));
         assertTrue(na.warningText().startsWith("no usable a=crypto"), na.warningText());
