@@ -5,6 +5,7 @@ import java.util.List;
 import org.passerelle.gateway.config.GatewayConfig;
 import org.passerelle.gateway.config.Telephony;
 import org.passerelle.gateway.room.RoomLimits;
+import org.passerelle.sip.tls.SipTls;
 import org.passerelle.transcoder.codec.AudioCodec;
 
 /**
@@ -31,7 +32,7 @@ public record GatewaySettings(String bindAddress, int sipPort, int httpPort, Str
                               Duration rtpTimeout, int rtpPortMin, int rtpPortMax, List<AudioCodec> codecs,
                               Duration browserTimeout, RoomLimits roomLimits, int webRtcPortMin,
                               int webRtcPortMax, String webRtcPublicAddress, Telephony telephony,
-                              org.passerelle.sip.tls.SipTls sipTls) {
+                              SipTls sipTls) {
 
     public static GatewaySettings defaults() {
         return from(GatewayConfig.defaults());
@@ -74,7 +75,7 @@ public record GatewaySettings(String bindAddress, int sipPort, int httpPort, Str
                 codecs, timeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, sipTls);
     }
 
-    public GatewaySettings withSipTls(org.passerelle.sip.tls.SipTls tls) {
+    public GatewaySettings withSipTls(SipTls tls) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
                 codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, tls);
     }

@@ -2,6 +2,7 @@ package org.passerelle.sip;
 
 import java.time.Duration;
 import java.util.List;
+import org.passerelle.sip.tls.SipTls;
 import org.passerelle.transcoder.codec.AudioCodec;
 
 /**
@@ -41,7 +42,7 @@ public record SipConfig(
         java.util.List<org.passerelle.sip.trunk.InboundTrunk> inboundTrunks,
         java.util.List<org.passerelle.sip.trunk.OutboundTrunk> outboundTrunks,
         boolean directCalls,
-        org.passerelle.sip.tls.SipTls tls) {
+        SipTls tls) {
 
     public SipConfig {
         inboundTrunks = inboundTrunks == null ? List.of() : List.copyOf(inboundTrunks);
@@ -72,7 +73,7 @@ public record SipConfig(
     }
 
     /** With a TLS listening point (null: none). */
-    public SipConfig withTls(org.passerelle.sip.tls.SipTls t) {
+    public SipConfig withTls(SipTls t) {
         return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
                 codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, t);
     }

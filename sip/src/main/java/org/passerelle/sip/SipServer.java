@@ -34,8 +34,12 @@ import org.passerelle.sip.outbound.OutboundCall;
 import org.passerelle.sip.outbound.OutboundContext;
 import org.passerelle.sip.outbound.RegistrationStatus;
 import org.passerelle.sip.rtp.RtpPortAllocator;
-import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.sip.sdp.SdpNegotiator;
+import org.passerelle.sip.sdp.SrtpMode;
+import org.passerelle.sip.tls.TlsCredentials;
+import org.passerelle.sip.tls.TlsFileException;
+import org.passerelle.sip.tls.TlsSecurityManagerProvider;
+import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.transcoder.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,11 +120,11 @@ public final class SipServer implements AutoCloseable {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
             Properties props = stackProperties();
-            org.passerelle.sip.tls.TlsCredentials tlsCredentials = null;
+            TlsCredentials tlsCredentials = null;
             if (config.tls() != null) {
                 tlsCredentials = config.tls().load();
                 // In memory only: handed to the stack's SecurityManagerProvider by stack name.
-                org.passerelle.sip.tls.TlsSecurityManagerProvider.offer(props.getProperty("javax.sip.STACK_NAME"),
+                TlsSecurityManagerProvider.offer(props.getProperty("javax.sip.STACK_NAME"),
                         tlsCredentials);
                 tlsProperties(props);
             }
@@ -128,7 +132,7 @@ public final class SipServer implements AutoCloseable {
             try {
                 stack = factory.createSipStack(props);
             } finally {
-                org.passerelle.sip.tls.TlsSecurityManagerProvider.withdraw(props.getProperty("javax.sip.STACK_NAME"));
+                TlsSecurityManagerProvider.withdraw(props.getProperty("javax.sip.STACK_NAME"));
             }
             messageFactory = factory.createMessageFactory();
             headerFactory = factory.createHeaderFactory();
@@ -174,7 +178,7 @@ public final class SipServer implements AutoCloseable {
             }
         } catch (Exception e) {
             closeResources();
-            if (e instanceof org.passerelle.sip.tls.TlsFileException t) {
+            if (e instanceof TlsFileException t) {
                 throw new IOException("cannot start SIP over TLS: sip.tls." + t.getMessage(), e);
             }
             throw new IOException("cannot start SIP on " + config.bindAddress() + ":" + config.port() + ": "
@@ -220,7 +224,7 @@ public final class SipServer implements AutoCloseable {
      */
     private static void tlsProperties(Properties p) throws java.security.GeneralSecurityException {
         p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER",
-                org.passerelle.sip.tls.TlsSecurityManagerProvider.class.getName());
+                TlsSecurityManagerProvider.class.getName());
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES",
                 String.join(",", javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites()));
@@ -366,9 +370,9 @@ public final class SipServer implements AutoCloseable {
      * the signalling was TLS, since its keys travel in clear in the SDP (RFC 4568 §8.3); plain
      * RTP always.
      */
-    org.passerelle.sip.sdp.SrtpMode srtpMode(Request request) {
-        return "tls".equals(transportOf(request)) ? org.passerelle.sip.sdp.SrtpMode.OPTIONAL
-                : org.passerelle.sip.sdp.SrtpMode.OFF;
+    SrtpMode srtpMode(Request request) {
+        return "tls".equals(transportOf(request)) ? SrtpMode.OPTIONAL
+                : SrtpMode.OFF;
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.passerelle.sip.tls.SipTls;
+import org.passerelle.sip.tls.TlsFileException;
 import org.passerelle.transcoder.codec.AudioCodec;
 
 /**
@@ -46,7 +48,7 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
                             Duration rtpTimeout, List<AudioCodec> codecs, int httpPort,
                             Duration browserTimeout, int maxParticipants, int maxRooms,
                             int webRtcPortMin, int webRtcPortMax, String webRtcPublicAddress,
-                            Telephony telephony, org.passerelle.sip.tls.SipTls sipTls) {
+                            Telephony telephony, SipTls sipTls) {
 
     /** Without SIP over TLS. */
     public GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
@@ -109,7 +111,7 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         int timeout = r.integer("sip.rtpTimeoutSeconds", sip.get("rtpTimeoutSeconds"),
                 (int) d.rtpTimeout().toSeconds(), 1, 3600);
         List<AudioCodec> codecs = r.codecs("sip.codecs", sip.get("codecs"), d.codecs());
-        org.passerelle.sip.tls.SipTls sipTls = r.tls("sip.tls", sip.get("tls"), sipPort);
+        SipTls sipTls = r.tls("sip.tls", sip.get("tls"), sipPort);
         int httpPort = r.port("http.port", http.get("port"), d.httpPort());
         int browserTimeout = r.integer("http.browserTimeoutSeconds", http.get("browserTimeoutSeconds"),
                 (int) d.browserTimeout().toSeconds(), 5, 3600);
@@ -205,12 +207,12 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
          * sip.tls: {port, certificate, privateKey}; both files are read now, so a missing file, an
          * unreadable key or a key of another certificate refuses the file (at start and on reload).
          */
-        org.passerelle.sip.tls.SipTls tls(String path, JsonNode node, int sipPort) {
+        SipTls tls(String path, JsonNode node, int sipPort) {
             if (node == null || node.isNull()) return null;
             JsonNode t = section(path, node, Set.of("port", "certificate", "privateKey"));
             if (t.isEmpty()) return null;
             int before = errors.size();
-            int port = port(path + ".port", t.get("port"), org.passerelle.sip.tls.SipTls.DEFAULT_PORT);
+            int port = port(path + ".port", t.get("port"), SipTls.DEFAULT_PORT);
             String cert = text(path + ".certificate", t.get("certificate"), null);
             String key = text(path + ".privateKey", t.get("privateKey"), null);
             if (cert == null && t.get("certificate") == null) errors.add(path + ".certificate: required (a PEM file)");
@@ -219,10 +221,10 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
                 errors.add(path + ".port: must differ from sip.port " + sipPort + " (TCP uses it)");
             }
             if (errors.size() > before) return null;
-            org.passerelle.sip.tls.SipTls tls = new org.passerelle.sip.tls.SipTls(port, Path.of(cert), Path.of(key));
+            SipTls tls = new SipTls(port, Path.of(cert), Path.of(key));
             try {
                 tls.load();
-            } catch (org.passerelle.sip.tls.TlsFileException e) {
+            } catch (TlsFileException e) {
                 errors.add(path + "." + e.getMessage());
                 return null;
             }
