@@ -121,6 +121,7 @@ public final class Gateway implements AutoCloseable {
                 .withRtpTimeout(settings.rtpTimeout())
                 .withCodecs(settings.codecs())
                 .withPublicAddress(settings.publicAddress())
+                .withTls(settings.sipTls())
                 .withTrunks(settings.telephony().inbound(), settings.telephony().outbound(),
                         settings.telephony().directCalls());
         // Says at once whether LiveKit is usable with this key, and warms the check the first calls make.
@@ -128,8 +129,9 @@ public final class Gateway implements AutoCloseable {
         sip = new SipServer(sipConfig, calls);
         sip.start();
         http.start(httpGroup, settings.bindAddress(), settings.httpPort());
-        log.info("Passerelle ready: SIP on {}:{} (UDP, TCP), HTTP on http://{}:{}/", settings.bindAddress(),
-                settings.sipPort(), settings.bindAddress(), http.port());
+        log.info("Passerelle ready: SIP on {}:{} (UDP, TCP{}), HTTP on http://{}:{}/", settings.bindAddress(),
+                settings.sipPort(), settings.sipTls() == null ? "" : "; TLS on " + settings.sipTls().port(),
+                settings.bindAddress(), http.port());
     }
 
     /** Reloads the telephony config when {@code file} changes or on SIGHUP. */

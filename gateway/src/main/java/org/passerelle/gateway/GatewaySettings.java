@@ -5,6 +5,7 @@ import java.util.List;
 import org.passerelle.gateway.config.GatewayConfig;
 import org.passerelle.gateway.config.Telephony;
 import org.passerelle.gateway.room.RoomLimits;
+import org.passerelle.sip.tls.SipTls;
 import org.passerelle.transcoder.codec.AudioCodec;
 
 /**
@@ -25,11 +26,13 @@ import org.passerelle.transcoder.codec.AudioCodec;
  * @param webRtcPublicAddress address advertised in ICE candidates behind 1:1 NAT, or null (then
  *                            {@code publicAddress} is used)
  * @param telephony           trunks, dial plan, PIN directories, IVR (replaceable by a reload)
+ * @param sipTls              the SIP over TLS listening point, or null for none
  */
 public record GatewaySettings(String bindAddress, int sipPort, int httpPort, String publicAddress,
                               Duration rtpTimeout, int rtpPortMin, int rtpPortMax, List<AudioCodec> codecs,
                               Duration browserTimeout, RoomLimits roomLimits, int webRtcPortMin,
-                              int webRtcPortMax, String webRtcPublicAddress, Telephony telephony) {
+                              int webRtcPortMax, String webRtcPublicAddress, Telephony telephony,
+                              SipTls sipTls) {
 
     public static GatewaySettings defaults() {
         return from(GatewayConfig.defaults());
@@ -39,41 +42,46 @@ public record GatewaySettings(String bindAddress, int sipPort, int httpPort, Str
         return new GatewaySettings(c.bind(), c.sipPort(), c.httpPort(), c.publicAddress(), c.rtpTimeout(),
                 c.rtpPortMin(), c.rtpPortMax(), c.codecs(), c.browserTimeout(),
                 new RoomLimits(c.maxParticipants(), c.maxRooms()), c.webRtcPortMin(), c.webRtcPortMax(),
-                c.webRtcPublicAddress(), c.telephony());
+                c.webRtcPublicAddress(), c.telephony(), c.sipTls());
     }
 
     public GatewaySettings withBind(String address, int sip, int http) {
         return new GatewaySettings(address, sip, http, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax, codecs,
-                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
+                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, sipTls);
     }
 
     public GatewaySettings withRtpTimeout(Duration timeout) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, timeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
+                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, sipTls);
     }
 
     public GatewaySettings withRtpPorts(int min, int max) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, min, max, codecs,
-                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
+                browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, sipTls);
     }
 
     public GatewaySettings withWebRtcPorts(int min, int max) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, roomLimits, min, max, webRtcPublicAddress, telephony);
+                codecs, browserTimeout, roomLimits, min, max, webRtcPublicAddress, telephony, sipTls);
     }
 
     public GatewaySettings withRoomLimits(RoomLimits limits) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, limits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
+                codecs, browserTimeout, limits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, sipTls);
     }
 
     public GatewaySettings withBrowserTimeout(Duration timeout) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, timeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony);
+                codecs, timeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, sipTls);
+    }
+
+    public GatewaySettings withSipTls(SipTls tls) {
+        return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
+                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, tls);
     }
 
     public GatewaySettings withTelephony(Telephony t) {
         return new GatewaySettings(bindAddress, sipPort, httpPort, publicAddress, rtpTimeout, rtpPortMin, rtpPortMax,
-                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, t);
+                codecs, browserTimeout, roomLimits, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, t, sipTls);
     }
 }

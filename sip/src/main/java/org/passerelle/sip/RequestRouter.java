@@ -183,7 +183,8 @@ final class RequestRouter implements SipListenerExt {
                     respond(st, r);
                     return;
                 }
-                offer = server.negotiator.answerOffer(new String(body, StandardCharsets.UTF_8));
+                offer = server.negotiator.answerOffer(new String(body, StandardCharsets.UTF_8), null,
+                        server.srtpMode(request), null);
                 if (offer instanceof Negotiation.Malformed m) {
                     LOG.info("INVITE with bad SDP: {}", m.reason());
                     respond(st, server.response(Response.BAD_REQUEST, request), "Bad SDP");

@@ -149,6 +149,13 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     @Override public String trunk() { return trunk; }
 
+    /** The phone's TLS connection, where our requests in this call go; null when not over TLS. */
+    javax.sip.address.Hop flow() {
+        if (!"tls".equals(SipServer.transportOf(invite))) return null;
+        InetSocketAddress a = remoteSignallingAddress();
+        return a == null ? null : new gov.nist.javax.sip.stack.HopImpl(a.getAddress().getHostAddress(), a.getPort(), "tls");
+    }
+
     @Override
     public String header(String name) {
         javax.sip.header.Header h = invite.getHeader(name);
@@ -215,7 +222,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             transition(CallEvent.ANSWER);
             ackCseq = cseq(invite);
             if (p != null) applyPlan(p, true);
-            LOG.info("answered: {}", p == null ? "late offer" : p.codec() + "/" + p.payloadType());
+            LOG.info("answered: {}{}", p == null ? "late offer" : p.codec() + "/" + p.payloadType(),
+                    p != null && p.srtp() != null ? " SRTP " + p.srtp().suite() : "");
         });
     }
 
@@ -351,7 +359,8 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
             if (body != null && body.length > 0) {
                 MediaPlan current = plan;
                 Negotiation n = server.negotiator.answerOffer(new String(body, StandardCharsets.UTF_8),
-                        current == null ? null : current.codec());
+                        current == null ? null : current.codec(), server.srtpMode(invite),
+                        current == null || current.srtp() == null ? null : current.srtp().local());
                 if (n instanceof Negotiation.Accepted a) {
                     newPlan = a.plan();
                     MediaPlan np = newPlan;
@@ -509,7 +518,15 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
         boolean wasHeld = held;
         plan = p;
         held = p.held();
-        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend());
+        boolean protectedAsAgreed = true;
+        try {
+            rtp.configureSrtp(p.srtp());
+        } catch (java.security.GeneralSecurityException e) {
+            // Never in clear what was agreed encrypted: we stay silent instead.
+            LOG.warn("SRTP not set up, not sending: {}", e.toString());
+            protectedAsAgreed = false;
+        }
+        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend() && protectedAsAgreed);
         rtp.configureDtmf(p.codec().rtpClockRate(), p.telephoneEventRate());
         boolean up = state == CallState.CONFIRMED || state == CallState.UPDATING;
         if (held) {
@@ -585,9 +602,11 @@ final class SipCall implements SipLeg, RtpLeg.Receiver {
 
     private ContactHeader contact(Request request) throws java.text.ParseException {
         SipURI uri = server.addressFactory.createSipURI(null, advertised);
-        uri.setPort(server.config.port());
         String transport = SipServer.transportOf(request);
+        uri.setPort(server.config.port(transport));
         if (!"udp".equals(transport)) uri.setTransportParam(transport);
+        // A sips: Request-URI asks for TLS on every hop: our Contact is sips: too (RFC 3261 §8.1.1.8).
+        if (request.getRequestURI().isSipURI() && ((SipURI) request.getRequestURI()).isSecure()) uri.setSecure(true);
         Address a = server.addressFactory.createAddress(uri);
         return server.headerFactory.createContactHeader(a);
     }

@@ -2,6 +2,7 @@ package org.passerelle.sip;
 
 import java.time.Duration;
 import java.util.List;
+import org.passerelle.sip.tls.SipTls;
 import org.passerelle.transcoder.codec.AudioCodec;
 
 /**
@@ -24,6 +25,7 @@ import org.passerelle.transcoder.codec.AudioCodec;
  * @param directCalls      accept INVITEs from sources that match no inbound trunk (phones
  *                         calling the gateway directly); with trunks configured, admins usually
  *                         turn this off, and such sources then get 403
+ * @param tls              the TLS listening point (RFC 3261 §26.2), or null for none
  */
 public record SipConfig(
         String bindAddress,
@@ -39,11 +41,21 @@ public record SipConfig(
         String userAgent,
         java.util.List<org.passerelle.sip.trunk.InboundTrunk> inboundTrunks,
         java.util.List<org.passerelle.sip.trunk.OutboundTrunk> outboundTrunks,
-        boolean directCalls) {
+        boolean directCalls,
+        SipTls tls) {
 
     public SipConfig {
         inboundTrunks = inboundTrunks == null ? List.of() : List.copyOf(inboundTrunks);
         outboundTrunks = outboundTrunks == null ? List.of() : List.copyOf(outboundTrunks);
+    }
+
+    /** Without TLS. */
+    public SipConfig(String bindAddress, int port, List<String> transports, String publicAddress, int rtpPortMin,
+                     int rtpPortMax, Duration rtpTimeout, List<AudioCodec> codecs, int maxMessageBytes, int maxCalls,
+                     String userAgent, List<org.passerelle.sip.trunk.InboundTrunk> inboundTrunks,
+                     List<org.passerelle.sip.trunk.OutboundTrunk> outboundTrunks, boolean directCalls) {
+        this(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout, codecs, maxMessageBytes,
+                maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, null);
     }
 
     /** The same without trunks: every source may call (the embedded default). */
@@ -57,7 +69,18 @@ public record SipConfig(
     public SipConfig withTrunks(List<org.passerelle.sip.trunk.InboundTrunk> inbound,
                                 List<org.passerelle.sip.trunk.OutboundTrunk> outbound, boolean direct) {
         return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent, inbound, outbound, direct);
+                codecs, maxMessageBytes, maxCalls, userAgent, inbound, outbound, direct, tls);
+    }
+
+    /** With a TLS listening point (null: none). */
+    public SipConfig withTls(SipTls t) {
+        return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, t);
+    }
+
+    /** The port of a transport: the TLS one for "tls", else {@link #port()}. */
+    public int port(String transport) {
+        return tls != null && "tls".equalsIgnoreCase(transport) ? tls.port() : port;
     }
 
     public static SipConfig defaults() {
@@ -68,26 +91,26 @@ public record SipConfig(
 
     public SipConfig withBind(String address, int sipPort) {
         return new SipConfig(address, sipPort, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, tls);
     }
 
     public SipConfig withRtpTimeout(Duration timeout) {
         return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, timeout,
-                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, tls);
     }
 
     public SipConfig withCodecs(List<AudioCodec> preferred) {
         return new SipConfig(bindAddress, port, transports, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout,
-                List.copyOf(preferred), maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
+                List.copyOf(preferred), maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, tls);
     }
 
     public SipConfig withPublicAddress(String address) {
         return new SipConfig(bindAddress, port, transports, address, rtpPortMin, rtpPortMax, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, tls);
     }
 
     public SipConfig withRtpPorts(int min, int max) {
         return new SipConfig(bindAddress, port, transports, publicAddress, min, max, rtpTimeout,
-                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls);
+                codecs, maxMessageBytes, maxCalls, userAgent, inboundTrunks, outboundTrunks, directCalls, tls);
     }
 }

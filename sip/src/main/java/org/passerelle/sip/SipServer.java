@@ -34,8 +34,12 @@ import org.passerelle.sip.outbound.OutboundCall;
 import org.passerelle.sip.outbound.OutboundContext;
 import org.passerelle.sip.outbound.RegistrationStatus;
 import org.passerelle.sip.rtp.RtpPortAllocator;
-import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.sip.sdp.SdpNegotiator;
+import org.passerelle.sip.sdp.SrtpMode;
+import org.passerelle.sip.tls.TlsCredentials;
+import org.passerelle.sip.tls.TlsFileException;
+import org.passerelle.sip.tls.TlsSecurityManagerProvider;
+import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.transcoder.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +119,21 @@ public final class SipServer implements AutoCloseable {
         try {
             SipFactory factory = SipFactory.getInstance();
             factory.setPathName("gov.nist");
-            stack = factory.createSipStack(stackProperties());
+            Properties props = stackProperties();
+            TlsCredentials tlsCredentials = null;
+            if (config.tls() != null) {
+                tlsCredentials = config.tls().load();
+                // In memory only: handed to the stack's SecurityManagerProvider by stack name.
+                TlsSecurityManagerProvider.offer(props.getProperty("javax.sip.STACK_NAME"),
+                        tlsCredentials);
+                tlsProperties(props);
+            }
+            FlowRouter.register(props.getProperty("javax.sip.STACK_NAME"), this);
+            try {
+                stack = factory.createSipStack(props);
+            } finally {
+                TlsSecurityManagerProvider.withdraw(props.getProperty("javax.sip.STACK_NAME"));
+            }
             messageFactory = factory.createMessageFactory();
             headerFactory = factory.createHeaderFactory();
             addressFactory = factory.createAddressFactory();
@@ -123,6 +141,15 @@ public final class SipServer implements AutoCloseable {
             for (String transport : config.transports()) {
                 ListeningPoint lp = stack.createListeningPoint(config.bindAddress(), config.port(),
                         transport.toLowerCase(Locale.ROOT));
+                if (provider == null) {
+                    provider = stack.createSipProvider(lp);
+                    provider.addSipListener(router);
+                } else {
+                    provider.addListeningPoint(lp);
+                }
+            }
+            if (config.tls() != null) {
+                ListeningPoint lp = stack.createListeningPoint(config.bindAddress(), config.tls().port(), "tls");
                 if (provider == null) {
                     provider = stack.createSipProvider(lp);
                     provider.addSipListener(router);
@@ -144,8 +171,16 @@ public final class SipServer implements AutoCloseable {
             lifecycle = Lifecycle.RUNNING;
             outbound.startRegistrations();
             LOG.info("SIP listening on {}:{} {}", config.bindAddress(), config.port(), config.transports());
+            if (tlsCredentials != null) {
+                LOG.info("SIP over TLS listening on {}:{}, certificate {} SHA-256 {}", config.bindAddress(),
+                        config.tls().port(), tlsCredentials.certificate().getSubjectX500Principal().getName(),
+                        tlsCredentials.fingerprint());
+            }
         } catch (Exception e) {
             closeResources();
+            if (e instanceof TlsFileException t) {
+                throw new IOException("cannot start SIP over TLS: sip.tls." + t.getMessage(), e);
+            }
             throw new IOException("cannot start SIP on " + config.bindAddress() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
@@ -178,7 +213,24 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.DIALOG_TIMEOUT_FACTOR", Integer.toString(ackTimeoutFactor));
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
         return p;
+    }
+
+    /**
+     * TLS 1.2 and 1.3 only (RFC 8996 deprecates older versions), with the JDK's default cipher
+     * suites: JAIN-SIP's own default list still holds anonymous and 3DES suites. No client
+     * certificate is asked of phones (they rarely have one; trunks are gated by source and digest).
+     */
+    private static void tlsProperties(Properties p) throws java.security.GeneralSecurityException {
+        p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER",
+                TlsSecurityManagerProvider.class.getName());
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES",
+                String.join(",", javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites()));
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        // A peer that opens a connection and never completes the handshake is dropped.
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
     }
 
     /**
@@ -252,6 +304,7 @@ public final class SipServer implements AutoCloseable {
     }
 
     private void closeResources() {
+        if (stack != null) FlowRouter.unregister(stack.getStackName());
         if (stack != null) {
             try {
                 stack.stop();
@@ -310,6 +363,26 @@ public final class SipServer implements AutoCloseable {
         } catch (IOException e) {
             return "127.0.0.1";
         }
+    }
+
+    /**
+     * What media protection a call that came with {@code request} may use: SDES-SRTP only when
+     * the signalling was TLS, since its keys travel in clear in the SDP (RFC 4568 §8.3); plain
+     * RTP always.
+     */
+    SrtpMode srtpMode(Request request) {
+        return "tls".equals(transportOf(request)) ? SrtpMode.OPTIONAL
+                : SrtpMode.OFF;
+    }
+
+    /**
+     * For a request inside a call that came over TLS, the phone's connection (its source address
+     * and port); null otherwise. See {@link FlowRouter}.
+     */
+    javax.sip.address.Hop flowHop(Request request) {
+        javax.sip.header.CallIdHeader id = (javax.sip.header.CallIdHeader) request.getHeader(javax.sip.header.CallIdHeader.NAME);
+        SipCall call = id == null ? null : calls.get(id.getCallId());
+        return call == null ? null : call.flow();
     }
 
     /** The transport a request came over (its top Via), lower case. */

@@ -58,6 +58,21 @@ final class RawSipPhone implements AutoCloseable {
         }
     }
 
+    /** A phone over TLS (RFC 3261 §26.2) through {@code tls}, which decides what it trusts. */
+    RawSipPhone(javax.net.ssl.SSLSocketFactory tls, int serverPort) throws IOException {
+        this.transport = "TLS";
+        this.server = new InetSocketAddress("127.0.0.1", serverPort);
+        this.localAddress = "127.0.0.1";
+        this.udp = null;
+        Socket plain = new Socket();
+        plain.bind(new InetSocketAddress(localAddress, 0));
+        plain.connect(server, 2000);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.createSocket(plain, "127.0.0.1", serverPort, true);
+        s.startHandshake();
+        this.tcp = s;
+        this.tcpIn = s.getInputStream();
+    }
+
     int localPort() {
         return udp != null ? udp.getLocalPort() : tcp.getLocalPort();
     }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.passerelle.sip.tls.SipTls;
+import org.passerelle.sip.tls.TlsFileException;
 import org.passerelle.transcoder.codec.AudioCodec;
 
 /**
@@ -28,6 +30,7 @@ import org.passerelle.transcoder.codec.AudioCodec;
  *   rtpPorts: 20000-30000
  *   rtpTimeoutSeconds: 30
  *   codecs: [opus, G722, PCMU, PCMA]   # preference order
+ *   tls: {port: 5061, certificate: /etc/passerelle/cert.pem, privateKey: /etc/passerelle/key.pem}
  * http:
  *   port: 8080
  *   browserTimeoutSeconds: 20     # a browser silent this long (no pong, no message) leaves its room
@@ -45,7 +48,16 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
                             Duration rtpTimeout, List<AudioCodec> codecs, int httpPort,
                             Duration browserTimeout, int maxParticipants, int maxRooms,
                             int webRtcPortMin, int webRtcPortMax, String webRtcPublicAddress,
-                            Telephony telephony) {
+                            Telephony telephony, SipTls sipTls) {
+
+    /** Without SIP over TLS. */
+    public GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
+                         Duration rtpTimeout, List<AudioCodec> codecs, int httpPort, Duration browserTimeout,
+                         int maxParticipants, int maxRooms, int webRtcPortMin, int webRtcPortMax,
+                         String webRtcPublicAddress, Telephony telephony) {
+        this(bind, sipPort, publicAddress, rtpPortMin, rtpPortMax, rtpTimeout, codecs, httpPort, browserTimeout,
+                maxParticipants, maxRooms, webRtcPortMin, webRtcPortMax, webRtcPublicAddress, telephony, null);
+    }
 
     /** The SIP and HTTP settings alone; the rest keeps its defaults. */
     public GatewayConfig(String bind, int sipPort, String publicAddress, int rtpPortMin, int rtpPortMax,
@@ -87,7 +99,7 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         r.onlyKeys("", root, Set.of("sip", "http", "rooms", "webrtc", "trunks", "pins", "dialplan", "ivr", "livekit"));
         GatewayConfig d = defaults();
         JsonNode sip = r.section("sip", root.get("sip"), Set.of("bind", "port", "publicAddress", "rtpPorts",
-                "rtpTimeoutSeconds", "codecs", "directCalls"));
+                "rtpTimeoutSeconds", "codecs", "directCalls", "tls"));
         JsonNode http = r.section("http", root.get("http"), Set.of("port", "browserTimeoutSeconds"));
         JsonNode roomsNode = r.section("rooms", root.get("rooms"), Set.of("maxParticipants", "maxRooms"));
         JsonNode webrtc = r.section("webrtc", root.get("webrtc"), Set.of("portRange", "publicAddress"));
@@ -99,6 +111,7 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         int timeout = r.integer("sip.rtpTimeoutSeconds", sip.get("rtpTimeoutSeconds"),
                 (int) d.rtpTimeout().toSeconds(), 1, 3600);
         List<AudioCodec> codecs = r.codecs("sip.codecs", sip.get("codecs"), d.codecs());
+        SipTls sipTls = r.tls("sip.tls", sip.get("tls"), sipPort);
         int httpPort = r.port("http.port", http.get("port"), d.httpPort());
         int browserTimeout = r.integer("http.browserTimeoutSeconds", http.get("browserTimeoutSeconds"),
                 (int) d.browserTimeout().toSeconds(), 5, 3600);
@@ -125,7 +138,7 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         if (!errors.isEmpty()) throw new ConfigException(source, errors);
         return new GatewayConfig(bind, sipPort, publicAddress, range[0], range[1], Duration.ofSeconds(timeout),
                 codecs, httpPort, Duration.ofSeconds(browserTimeout), maxParticipants, maxRooms, iceRange[0],
-                iceRange[1], webRtcPublic, telephony);
+                iceRange[1], webRtcPublic, telephony, sipTls);
     }
 
     /** Collects errors instead of stopping at the first. */
@@ -188,6 +201,34 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
                 return new int[] {min, max};
             }
             return parsed;
+        }
+
+        /**
+         * sip.tls: {port, certificate, privateKey}; both files are read now, so a missing file, an
+         * unreadable key or a key of another certificate refuses the file (at start and on reload).
+         */
+        SipTls tls(String path, JsonNode node, int sipPort) {
+            if (node == null || node.isNull()) return null;
+            JsonNode t = section(path, node, Set.of("port", "certificate", "privateKey"));
+            if (t.isEmpty()) return null;
+            int before = errors.size();
+            int port = port(path + ".port", t.get("port"), SipTls.DEFAULT_PORT);
+            String cert = text(path + ".certificate", t.get("certificate"), null);
+            String key = text(path + ".privateKey", t.get("privateKey"), null);
+            if (cert == null && t.get("certificate") == null) errors.add(path + ".certificate: required (a PEM file)");
+            if (key == null && t.get("privateKey") == null) errors.add(path + ".privateKey: required (a PEM file)");
+            if (port == sipPort && errors.size() == before) {
+                errors.add(path + ".port: must differ from sip.port " + sipPort + " (TCP uses it)");
+            }
+            if (errors.size() > before) return null;
+            SipTls tls = new SipTls(port, Path.of(cert), Path.of(key));
+            try {
+                tls.load();
+            } catch (TlsFileException e) {
+                errors.add(path + "." + e.getMessage());
+                return null;
+            }
+            return tls;
         }
 
         List<AudioCodec> codecs(String path, JsonNode node, List<AudioCodec> dflt) {

@@ -103,7 +103,7 @@ class GatewayConfigTest {
                 """));
         assertEquals(List.of(
                 "sip.colour: unknown setting (expected one of bind, codecs, directCalls, port, publicAddress, "
-                        + "rtpPorts, rtpTimeoutSeconds) (line 5)",
+                        + "rtpPorts, rtpTimeoutSeconds, tls) (line 5)",
                 "sip.port: must be 1-65535, not 70000 (line 2)",
                 "sip.rtpPorts: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, not 30000-20000 (line 3)",
                 "sip.codecs[1]: unknown codec GSM (known: opus, G722, PCMU, PCMA) (line 4)",

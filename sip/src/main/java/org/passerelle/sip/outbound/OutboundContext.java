@@ -70,7 +70,7 @@ public record OutboundContext(SipConfig config, SipProvider provider, MessageFac
     /** Our Contact: sip:user@advertised:ourPort (RFC 3261 §8.1.1.8). */
     public ContactHeader contact(String user, String advertised, String transport) throws ParseException {
         String host = advertised.indexOf(':') >= 0 ? "[" + advertised + "]" : advertised;
-        return headers.createContactHeader(addresses.createAddress(sipUri(user, host + ":" + config.port(), transport)));
+        return headers.createContactHeader(addresses.createAddress(sipUri(user, host + ":" + config.port(transport), transport)));
     }
 
     /**
@@ -80,7 +80,7 @@ public record OutboundContext(SipConfig config, SipProvider provider, MessageFac
     public Request request(String method, URI requestUri, Address from, String fromTag, Address to, String callId,
                            long cseq, String transport, String advertised) throws ParseException {
         try {
-            ViaHeader via = headers.createViaHeader(advertised, config.port(), transport, null);
+            ViaHeader via = headers.createViaHeader(advertised, config.port(transport), transport, null);
             Request r = messages.createRequest(requestUri, method, headers.createCallIdHeader(callId),
                     headers.createCSeqHeader(cseq, method), headers.createFromHeader(from, fromTag),
                     headers.createToHeader(to, null), List.of(via), headers.createMaxForwardsHeader(70));

@@ -55,7 +55,14 @@ public final class RtpLeg implements AutoCloseable {
     /** This leg as its media thread's batch sees it (made once: no allocation per packet). */
     private final SendBatch.Sender batchSender = this::sendNow;
     /** Reused by the sending thread. */
-    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(RtpPacket.MAX_SIZE);
+    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(RtpPacket.MAX_SIZE + SdesSrtp.MAX_OVERHEAD);
+    /** SDES-SRTP (RFC 4568) when negotiated, else null: plain RTP. */
+    private volatile SdesSrtp srtp;
+    /** Where a packet is encrypted before it is sent (under the send lock), and its view. */
+    private final byte[] sendScratch = new byte[RtpPacket.MAX_SIZE + SdesSrtp.MAX_OVERHEAD];
+    private final PacketView sendView = new PacketView();
+    /** The receiving event loop's view of a packet it decrypts. */
+    private final PacketView receiveView = new PacketView();
     private final int localPort;
     private final RtpPortAllocator ports;
     private final NanoClock clock;
@@ -88,6 +95,7 @@ public final class RtpLeg implements AutoCloseable {
     private volatile long received;
     private volatile long sent;
     private volatile long sendErrors;
+    private volatile long srtpFailures;
 
     private RtpLeg(Channel channel, DatagramChannel socket, int localPort, RtpPortAllocator ports, NanoClock clock, RtpPacketPool pool,
                    Receiver receiver, Duration timeout) {
@@ -174,6 +182,32 @@ public final class RtpLeg implements AutoCloseable {
         if (remote != null && !remote.equals(old) && old != null) latched = null;
         if (send && !sending) startOfTalkspurt = true;
         this.sending = send;
+    }
+
+    /**
+     * Protects the stream with SDES-SRTP (RFC 4568) from now on, or plain RTP again with null.
+     * The same keys again (a re-INVITE that changed nothing) keep the running contexts, whose
+     * rollover counters must go on.
+     *
+     * @throws java.security.GeneralSecurityException when jitsi-srtp cannot make the contexts
+     */
+    public void configureSrtp(org.passerelle.sip.sdp.SdesKeys keys) throws java.security.GeneralSecurityException {
+        SdesSrtp current = srtp;
+        if (keys == null) {
+            srtp = null;
+        } else if (current == null || !current.keys().equals(keys)) {
+            srtp = new SdesSrtp(keys, ssrc);
+        }
+    }
+
+    /** True when the stream is SRTP. */
+    public boolean secure() {
+        return srtp != null;
+    }
+
+    /** SRTP packets dropped because they failed authentication or replay checks (RFC 3711 §3.3). */
+    public long srtpFailures() {
+        return srtpFailures;
     }
 
     /** Starts or restarts the RTP timeout (established, resumed); re-arms it if it fired. */
@@ -281,8 +315,21 @@ public final class RtpLeg implements AutoCloseable {
     private void sendNow(RtpPacket packet, InetSocketAddress to) {
         synchronized (sendBuffer) {
             sendBuffer.clear();
-            sendBuffer.put(packet.buffer(), 0, packet.length());
-            packet.release();
+            SdesSrtp s = srtp;
+            if (s == null) {
+                sendBuffer.put(packet.buffer(), 0, packet.length());
+                packet.release();
+            } else {
+                // Encrypted in our scratch array, which has room for the tag (RFC 3711 §3.1).
+                int len = packet.length();
+                System.arraycopy(packet.buffer(), 0, sendScratch, 0, len);
+                packet.release();
+                if (!s.protectRtp(sendView.wrap(sendScratch, 0, len))) {
+                    sendErrors++;
+                    return;
+                }
+                sendBuffer.put(sendScratch, 0, sendView.getLength());
+            }
             sendBuffer.flip();
             try {
                 // Non-blocking: 0 when the socket buffer is full, and then the frame is lost, as RTP allows.
@@ -349,6 +396,21 @@ public final class RtpLeg implements AutoCloseable {
         if (!p.isValid()) {
             p.release();
             return;
+        }
+        SdesSrtp s = srtp;
+        if (s != null) {
+            int first = p.buffer()[1] & 0x7f;
+            // RTCP multiplexed on this port (RFC 5761 §4): nothing we use, dropped before the SRTP check.
+            if ((first >= 72 && first <= 76) || !s.unprotectRtp(receiveView.wrap(p.buffer(), 0, len))) {
+                if (first < 72 || first > 76) srtpFailures++;
+                p.release();
+                return;
+            }
+            p.setLength(receiveView.getLength());
+            if (!p.isValid()) {
+                p.release();
+                return;
+            }
         }
         int pt = p.payloadType();
         boolean audio = pt == audioPayloadType;

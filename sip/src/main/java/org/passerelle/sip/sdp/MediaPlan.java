@@ -20,13 +20,23 @@ import org.passerelle.transcoder.codec.AudioCodec;
  * @param offeredLines              every m= line of the offer, to mirror in the answer (empty when
  *                                  the plan comes from an answer to our offer)
  * @param audioLine                 index of the audio line we accepted in offeredLines
+ * @param srtp                      SDES-SRTP keys when the line is RTP/SAVP (RFC 4568), null for
+ *                                  plain RTP/AVP
  */
 public record MediaPlan(AudioCodec codec, int payloadType, int telephoneEventPayloadType, int telephoneEventRate,
                         int ptimeMs, InetSocketAddress remoteRtp, MediaDirection remoteDirection, boolean held,
-                        List<MediaLine> offeredLines, int audioLine) {
+                        List<MediaLine> offeredLines, int audioLine, SdesKeys srtp) {
 
     public MediaPlan {
         offeredLines = List.copyOf(offeredLines);
+    }
+
+    /** Plain RTP/AVP. */
+    public MediaPlan(AudioCodec codec, int payloadType, int telephoneEventPayloadType, int telephoneEventRate,
+                     int ptimeMs, InetSocketAddress remoteRtp, MediaDirection remoteDirection, boolean held,
+                     List<MediaLine> offeredLines, int audioLine) {
+        this(codec, payloadType, telephoneEventPayloadType, telephoneEventRate, ptimeMs, remoteRtp, remoteDirection,
+                held, offeredLines, audioLine, null);
     }
 
     /** Our direction: the answer to the peer's (RFC 3264 §6.1), receive-only when on hold. */

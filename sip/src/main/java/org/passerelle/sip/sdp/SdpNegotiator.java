@@ -39,9 +39,9 @@ public final class SdpNegotiator {
         return preference;
     }
 
-    /** Chooses the audio stream for a peer's offer (RFC 3264 §6). */
+    /** Chooses the audio stream for a peer's offer (RFC 3264 §6), plain RTP only. */
     public Negotiation answerOffer(String offer) {
-        return answerOffer(offer, null);
+        return answerOffer(offer, null, SrtpMode.OFF, null);
     }
 
     /**
@@ -49,6 +49,16 @@ public final class SdpNegotiator {
      * media does not change codec under the application's feet.
      */
     public Negotiation answerOffer(String offer, AudioCodec keep) {
+        return answerOffer(offer, keep, SrtpMode.OFF, null);
+    }
+
+    /**
+     * Same, with SDES-SRTP as {@code mode} allows: an RTP/SAVP line is taken with the first of its
+     * a=crypto lines we can honour, answered with the same tag and suite and our own key (RFC 4568
+     * §7.1.2); {@code ours}, our key so far in this call, is kept when the tag and suite are the
+     * same, so a re-INVITE does not rekey what we send.
+     */
+    public Negotiation answerOffer(String offer, AudioCodec keep, SrtpMode mode, SdesCrypto ours) {
         SessionDescription sd;
         List<MediaDescription> mds;
         try {
@@ -63,6 +73,8 @@ public final class SdpNegotiator {
         }
         List<MediaLine> lines = new ArrayList<>();
         int audioIndex = -1;
+        SdesCrypto theirs = null;
+        String refusal = null;
         try {
             for (int i = 0; i < mds.size(); i++) {
                 Media m = mds.get(i).getMedia();
@@ -71,15 +83,48 @@ public final class SdpNegotiator {
                 List<String> formats = new ArrayList<>();
                 if (fmts != null) fmts.forEach(f -> formats.add(String.valueOf(f)));
                 lines.add(new MediaLine(m.getMediaType(), m.getProtocol(), formats));
-                if (audioIndex < 0 && "audio".equalsIgnoreCase(m.getMediaType()) && m.getMediaPort() != 0
-                        && m.getProtocol() != null && m.getProtocol().toUpperCase(Locale.ROOT).startsWith("RTP/AVP")) {
-                    audioIndex = i;
+                if (audioIndex >= 0 || !"audio".equalsIgnoreCase(m.getMediaType()) || m.getMediaPort() == 0
+                        || m.getProtocol() == null) {
+                    continue;
+                }
+                String proto = m.getProtocol().toUpperCase(Locale.ROOT);
+                if (proto.startsWith("RTP/AVP")) {
+                    if (mode.allowsPlain()) {
+                        audioIndex = i;
+                    } else if (refusal == null) {
+                        refusal = "RTP/AVP refused: SRTP (RTP/SAVP with a=crypto) is required";
+                    }
+                } else if (proto.startsWith("RTP/SAVP")) {
+                    if (!mode.allowsSrtp()) {
+                        // RFC 4568 §8.3: SDES keys are in clear in the SDP; only over TLS.
+                        if (refusal == null) refusal = "RTP/SAVP (SDES-SRTP) only over SIP over TLS (sips or transport=tls)";
+                        continue;
+                    }
+                    List<String> why = new ArrayList<>();
+                    SdesCrypto chosen = firstUsableCrypto(mds.get(i), why);
+                    if (chosen != null) {
+                        audioIndex = i;
+                        theirs = chosen;
+                    } else if (refusal == null) {
+                        refusal = "no usable a=crypto (we take AES_CM_128_HMAC_SHA1_80 or _32)"
+                                + (why.isEmpty() ? "" : ": " + String.join("; ", why));
+                    }
                 }
             }
         } catch (SdpException | RuntimeException e) {
             return new Negotiation.Malformed(String.valueOf(e.getMessage()));
         }
-        if (audioIndex < 0) return new Negotiation.NotAcceptable(304, "Media type not available");
+        if (audioIndex < 0) {
+            // RFC 3261 §20.43: 302 incompatible transport protocol (the m= line's), 304 no audio.
+            return refusal != null ? new Negotiation.NotAcceptable(302, refusal)
+                    : new Negotiation.NotAcceptable(304, "Media type not available");
+        }
+        SdesKeys srtp = null;
+        if (theirs != null) {
+            SdesCrypto local = ours != null && ours.tag() == theirs.tag() && ours.suite() == theirs.suite()
+                    ? ours : theirs.answerWithFreshKey();
+            srtp = new SdesKeys(theirs, local);
+        }
         AudioStream s;
         try {
             s = AudioStream.read(sd, mds.get(audioIndex));
@@ -94,11 +139,29 @@ public final class SdpNegotiator {
                 if (f.codec == wanted) {
                     int[] te = telephoneEvent(s.formats, wanted.rtpClockRate());
                     return new Negotiation.Accepted(new MediaPlan(wanted, f.pt, te[0], te[1], s.ptime, s.remote,
-                            s.direction, s.held(), lines, audioIndex));
+                            s.direction, s.held(), lines, audioIndex, srtp));
                 }
             }
         }
         return new Negotiation.NotAcceptable(305, "Incompatible media format");
+    }
+
+    /** The first a=crypto line of {@code md} we can honour (offer order: the offerer's preference). */
+    private static SdesCrypto firstUsableCrypto(MediaDescription md, List<String> why) throws SdpException {
+        @SuppressWarnings("unchecked")
+        Vector<Object> attrs = md.getAttributes(false);
+        if (attrs == null) return null;
+        for (Object o : attrs) {
+            Attribute a = (Attribute) o;
+            if (!"crypto".equalsIgnoreCase(a.getName())) continue;
+            switch (SdesCrypto.parse(a.getValue())) {
+                case SdesCrypto.Usable u -> {
+                    return u.crypto();
+                }
+                case SdesCrypto.Unusable n -> why.add(n.reason());
+            }
+        }
+        return null;
     }
 
     /** Reads the peer's answer to our {@link #offer offer} (late offer, RFC 3261 §13.2.1). */
@@ -213,7 +276,9 @@ public final class SdpNegotiator {
         }
         attrs.add(factory.createAttribute("ptime", Integer.toString(plan.ptimeMs())));
         attrs.add(factory.createAttribute(plan.localDirection().attribute(), null));
-        MediaDescription md = factory.createMediaDescription("audio", port, 1, "RTP/AVP", fmts.toArray(String[]::new));
+        if (plan.srtp() != null) attrs.add(factory.createAttribute("crypto", plan.srtp().local().attributeValue()));
+        MediaDescription md = factory.createMediaDescription("audio", port, 1,
+                plan.srtp() != null ? "RTP/SAVP" : "RTP/AVP", fmts.toArray(String[]::new));
         md.setAttributes(attrs);
         return md;
     }
