@@ -100,16 +100,16 @@ final class SdesSrtp {
             p.setLength(p.getLength() - mki);
         }
         int ssrc = readInt(p, 8);
-        if (rtpIn == null || ssrc != remoteSsrc) {
-            try {
-                rtpIn = receiveFactory.deriveContext(ssrc, 0);
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
-            remoteSsrc = ssrc;
-        }
         try {
-            return rtpIn.reverseTransformPacket(p, false) == SrtpErrorStatus.OK;
+            if (rtpIn != null && ssrc == remoteSsrc) return rtpIn.reverseTransformPacket(p, false) == SrtpErrorStatus.OK;
+            // A new SSRC (first packet, or the phone restarted its stream) replaces the running
+            // context only once one of its packets authenticates: a forged packet under another
+            // SSRC must not reset the phone's replay window and rollover counter (RFC 3711 §3.3.2).
+            SrtpCryptoContext candidate = receiveFactory.deriveContext(ssrc, 0);
+            if (candidate.reverseTransformPacket(p, false) != SrtpErrorStatus.OK) return false;
+            rtpIn = candidate;
+            remoteSsrc = ssrc;
+            return true;
         } catch (GeneralSecurityException e) {
             return false;
         }
@@ -126,16 +126,13 @@ final class SdesSrtp {
             p.setLength(p.getLength() - mki);
         }
         int ssrc = readInt(p, 4);
-        if (rtcpIn == null || ssrc != rtcpRemoteSsrc) {
-            try {
-                rtcpIn = receiveFactory.deriveControlContext(ssrc);
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
-            rtcpRemoteSsrc = ssrc;
-        }
         try {
-            return rtcpIn.reverseTransformPacket(p) == SrtpErrorStatus.OK;
+            if (rtcpIn != null && ssrc == rtcpRemoteSsrc) return rtcpIn.reverseTransformPacket(p) == SrtpErrorStatus.OK;
+            SrtcpCryptoContext candidate = receiveFactory.deriveControlContext(ssrc); // as for RTP above
+            if (candidate.reverseTransformPacket(p) != SrtpErrorStatus.OK) return false;
+            rtcpIn = candidate;
+            rtcpRemoteSsrc = ssrc;
+            return true;
         } catch (GeneralSecurityException e) {
             return false;
         }

@@ -121,6 +121,30 @@ class SrtpRtpLegTest {
     }
 
     @Test
+    void aForgedPacketUnderAnotherSsrcDoesNotResetThePhonesReplayWindow() throws Exception {
+        SdesSrtp phoneSide = open(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        byte[] first = phonePacket(phoneSide, 200);
+        toLeg(first);
+        RtpPacket got = audio.poll(5, TimeUnit.SECONDS);
+        assertNotNull(got);
+        got.release();
+
+        // a stranger's packet under another SSRC: it fails authentication and changes nothing
+        byte[] stranger = phonePacket(phoneSide, 201);
+        stranger[8] ^= 0x7f;
+        toLeg(stranger);
+        // so the phone's replayed packet is still a replay, and its next packet still authentic
+        toLeg(first);
+        toLeg(phonePacket(phoneSide, 202));
+        got = audio.poll(5, TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertEquals(202, got.sequence(), "the replay was dropped, the next packet came through");
+        got.release();
+        assertNull(audio.poll(200, TimeUnit.MILLISECONDS));
+        assertEquals(2, leg.srtpFailures());
+    }
+
+    @Test
     void sameKeysAgainKeepTheContextsNewKeysReplaceThem() throws Exception {
         SdesSrtp phoneSide = open(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
         byte[] seven = phonePacket(phoneSide, 7);
