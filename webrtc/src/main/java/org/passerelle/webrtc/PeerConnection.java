@@ -28,7 +28,7 @@ import org.passerelle.webrtc.dtls.SrtpKeys;
 import org.passerelle.webrtc.ice.IceTransport;
 import org.passerelle.webrtc.sctp.SctpAssociation;
 import org.passerelle.webrtc.sctp.SctpTransport;
-import org.passerelle.webrtc.srtp.PacketBuffer;
+import org.passerelle.transcoder.srtp.PacketBuffer;
 import org.passerelle.webrtc.srtp.SrtpSession;
 import org.passerelle.webrtc.srtp.SrtpWarmUp;
 import org.slf4j.Logger;

@@ -25,6 +25,7 @@ import org.passerelle.transcoder.dtmf.DtmfSender;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
 import org.passerelle.transcoder.rtp.SendBatch;
+import org.passerelle.transcoder.srtp.PacketBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,9 @@ public final class RtpLeg implements AutoCloseable {
     private volatile SdesSrtp srtp;
     /** Where a packet is encrypted before it is sent (under the send lock), and its view. */
     private final byte[] sendScratch = new byte[RtpPacket.MAX_SIZE + SdesSrtp.MAX_OVERHEAD];
-    private final PacketView sendView = new PacketView();
+    private final PacketBuffer sendView = new PacketBuffer();
     /** The receiving event loop's view of a packet it decrypts. */
-    private final PacketView receiveView = new PacketView();
+    private final PacketBuffer receiveView = new PacketBuffer();
     private final int localPort;
     private final RtpPortAllocator ports;
     private final NanoClock clock;

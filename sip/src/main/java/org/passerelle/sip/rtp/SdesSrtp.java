@@ -6,12 +6,12 @@ import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.jitsi.srtp.SrtpPolicy;
-import org.jitsi.srtp.crypto.Aes;
-import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
 import org.jitsi.utils.logging2.Logger;
 import org.jitsi.utils.logging2.LoggerImpl;
 import org.passerelle.sip.sdp.SdesKeys;
 import org.passerelle.sip.sdp.SrtpSuite;
+import org.passerelle.transcoder.srtp.PacketBuffer;
+import org.passerelle.transcoder.srtp.SrtpAes;
 
 /**
  * SRTP and SRTCP (RFC 3711) for one phone leg keyed by SDES (RFC 4568), on jitsi-srtp. Our
@@ -23,16 +23,7 @@ final class SdesSrtp {
     private static final Logger JITSI_LOGGER = new LoggerImpl(SdesSrtp.class.getName());
 
     static {
-        // Left to choose, jitsi-srtp benchmarks its AES providers on first use, under a lock. A
-        // named one is taken at once: OpenSSL when its binding loads (less garbage), else the JDK's.
-        boolean openSsl;
-        try {
-            openSsl = JitsiOpenSslProvider.isLoaded();
-        } catch (LinkageError e) {
-            openSsl = false;
-        }
-        Aes.setFactoryClassName(openSsl ? Aes.OpenSSLCipherFactory.class.getName()
-                : Aes.SunJCECipherFactory.class.getName());
+        SrtpAes.provider(); // before any context is made
     }
 
     /** Room an SRTP packet needs beyond its RTP length (tag), SRTCP beyond RTCP (E flag + index, tag). */
@@ -70,7 +61,7 @@ final class SdesSrtp {
     }
 
     /** Encrypts and signs an RTP packet of our SSRC in place; the view gains the tag. */
-    boolean protectRtp(PacketView p) {
+    boolean protectRtp(PacketBuffer p) {
         try {
             return rtpOut.transformPacket(p) == SrtpErrorStatus.OK;
         } catch (GeneralSecurityException e) {
@@ -78,7 +69,7 @@ final class SdesSrtp {
         }
     }
 
-    boolean protectRtcp(PacketView p) {
+    boolean protectRtcp(PacketBuffer p) {
         try {
             return rtcpOut.transformPacket(p) == SrtpErrorStatus.OK;
         } catch (GeneralSecurityException e) {
@@ -87,7 +78,7 @@ final class SdesSrtp {
     }
 
     /** Checks and decrypts an SRTP packet in place (replays and forgeries fail); false drops it. */
-    boolean unprotectRtp(PacketView p) {
+    boolean unprotectRtp(PacketBuffer p) {
         int tag = keys.suite().srtpTagLength();
         int mki = keys.remote().mkiLength();
         if (p.getLength() < 12 + mki + tag) return false;
@@ -115,7 +106,7 @@ final class SdesSrtp {
         }
     }
 
-    boolean unprotectRtcp(PacketView p) {
+    boolean unprotectRtcp(PacketBuffer p) {
         int mki = keys.remote().mkiLength();
         if (p.getLength() < 8 + 4 + mki + SrtpSuite.SRTCP_TAG_LENGTH) return false;
         if (mki > 0) {
@@ -138,7 +129,7 @@ final class SdesSrtp {
         }
     }
 
-    private static int readInt(PacketView p, int at) {
+    private static int readInt(PacketBuffer p, int at) {
         byte[] b = p.getBuffer();
         int o = p.getOffset() + at;
         return ((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16) | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff);

@@ -8,6 +8,7 @@ import org.passerelle.sip.sdp.SdesCrypto;
 import org.passerelle.sip.sdp.SdesKeys;
 import org.passerelle.sip.sdp.SrtpSuite;
 import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.srtp.PacketBuffer;
 
 /** Protecting and checking SRTP in steady state allocates (next to) nothing per packet. */
 class SdesSrtpAllocationTest {
@@ -19,8 +20,8 @@ class SdesSrtpAllocationTest {
         SdesSrtp receiver = new SdesSrtp(new SdesKeys(ab.local(), ab.remote()), 0x9999);
         RtpPacket p = RtpPacket.unpooled();
         byte[] wire = new byte[RtpPacket.MAX_SIZE + SdesSrtp.MAX_OVERHEAD];
-        PacketView out = new PacketView();
-        PacketView in = new PacketView();
+        PacketBuffer out = new PacketBuffer();
+        PacketBuffer in = new PacketBuffer();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         int warm = 2_000;

@@ -24,6 +24,7 @@ import org.passerelle.sip.sdp.SdesKeys;
 import org.passerelle.sip.sdp.SrtpSuite;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.transcoder.rtp.RtpPacketPool;
+import org.passerelle.transcoder.srtp.PacketBuffer;
 
 /** An SDES-SRTP leg on loopback against a phone side that keys its own jitsi-srtp contexts the other way round. */
 class SrtpRtpLegTest {
@@ -64,7 +65,7 @@ class SrtpRtpLegTest {
         p.writeHeader(0, false, seq, 160L * seq, PHONE_SSRC, 160);
         byte[] out = new byte[RtpPacket.MAX_SIZE + SdesSrtp.MAX_OVERHEAD];
         System.arraycopy(p.buffer(), 0, out, 0, p.length());
-        PacketView v = new PacketView().wrap(out, 0, p.length());
+        PacketBuffer v = new PacketBuffer().wrap(out, 0, p.length());
         assertTrue(phoneSide.protectRtp(v));
         return Arrays.copyOf(out, v.getLength());
     }
@@ -114,7 +115,7 @@ class SrtpRtpLegTest {
         int same = 0;
         for (int i = 0; i < 160; i++) if (in.getData()[12 + i] == 0x55) same++;
         assertTrue(same < 10, "payload looks unencrypted");
-        PacketView v = new PacketView().wrap(in.getData(), 0, in.getLength());
+        PacketBuffer v = new PacketBuffer().wrap(in.getData(), 0, in.getLength());
         assertTrue(phoneSide.unprotectRtp(v), "the phone authenticates our packet");
         assertEquals(172, v.getLength());
         for (int i = 0; i < 160; i++) assertEquals(0x55, in.getData()[12 + i]);
@@ -211,7 +212,7 @@ class SrtpRtpLegTest {
         byte[] rr = new byte[64];
         rr[0] = (byte) 0x80; rr[1] = (byte) 201; rr[3] = 1;
         rr[4] = 0; rr[5] = 0; rr[6] = 0x11; rr[7] = 0x11;
-        PacketView v = new PacketView().wrap(rr, 0, 8);
+        PacketBuffer v = new PacketBuffer().wrap(rr, 0, 8);
         assertTrue(us.protectRtcp(v));
         // E flag and index, then the 80-bit tag even with the _32 suite (RFC 4568 §6.2.2).
         assertEquals(8 + 4 + 10, v.getLength());

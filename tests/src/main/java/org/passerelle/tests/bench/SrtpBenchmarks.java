@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.passerelle.transcoder.rtp.RtpPacket;
 import org.passerelle.webrtc.dtls.SrtpKeys;
 import org.passerelle.webrtc.dtls.SrtpProfile;
-import org.passerelle.webrtc.srtp.PacketBuffer;
+import org.passerelle.transcoder.srtp.PacketBuffer;
 import org.passerelle.webrtc.srtp.SrtpSession;
 
 /**

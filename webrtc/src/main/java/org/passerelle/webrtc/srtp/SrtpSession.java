@@ -7,10 +7,10 @@ import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.jitsi.srtp.SrtpPolicy;
-import org.jitsi.srtp.crypto.Aes;
-import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
 import org.jitsi.utils.logging2.Logger;
 import org.jitsi.utils.logging2.LoggerImpl;
+import org.passerelle.transcoder.srtp.PacketBuffer;
+import org.passerelle.transcoder.srtp.SrtpAes;
 import org.passerelle.webrtc.dtls.SrtpKeys;
 
 /**
@@ -23,26 +23,8 @@ import org.passerelle.webrtc.dtls.SrtpKeys;
 public final class SrtpSession implements AutoCloseable {
     private static final Logger JITSI_LOGGER = new LoggerImpl(SrtpSession.class.getName());
 
-    /** The AES implementation jitsi-srtp is told to use: "OpenSSL" or "SunJCE". */
-    static final String AES_PROVIDER;
-
-    static {
-        // Left to choose, jitsi-srtp benchmarks every AES provider (thousands of warm-up runs each)
-        // the first time each cipher mode is used, under a lock on its Aes class: ~0.7 s added to
-        // the first connection of the process (all others waiting meanwhile), and a noisy pick.
-        // A named provider is taken without a benchmark. OpenSSL (jitsi-srtp's bundled binding)
-        // allocates ~100 B per packet where the JDK's GCM allocates ~1.2 KB; the JDK's when the
-        // binding cannot load (no libcrypto 3).
-        boolean openSsl;
-        try {
-            openSsl = JitsiOpenSslProvider.isLoaded();
-        } catch (LinkageError e) {
-            openSsl = false; // JNA or the binding missing: the JDK's AES serves
-        }
-        AES_PROVIDER = openSsl ? "OpenSSL" : "SunJCE";
-        Aes.setFactoryClassName(openSsl ? Aes.OpenSSLCipherFactory.class.getName()
-                : Aes.SunJCECipherFactory.class.getName());
-    }
+    /** The AES implementation jitsi-srtp is told to use: "OpenSSL" or "SunJCE" ({@link SrtpAes}). */
+    static final String AES_PROVIDER = SrtpAes.provider();
     /** An SFU sends one SSRC per subscribed track; tracks come and go, the oldest slot is reused. */
     private static final int MAX_REMOTE_SSRCS = 64;
     private static final int MAX_LOCAL_SSRCS = 8;

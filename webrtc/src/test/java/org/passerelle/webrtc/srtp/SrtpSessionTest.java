@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.srtp.PacketBuffer;
 import org.passerelle.webrtc.dtls.SrtpKeys;
 import org.passerelle.webrtc.dtls.SrtpProfile;
 

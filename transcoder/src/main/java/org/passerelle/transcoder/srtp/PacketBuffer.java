@@ -1,10 +1,10 @@
-package org.passerelle.webrtc.srtp;
+package org.passerelle.transcoder.srtp;
 
 import org.jitsi.utils.ByteArrayBuffer;
 
 /**
  * jitsi-srtp's view of a packet that lives in someone else's array (a pooled RtpPacket's buffer,
- * a receive buffer). Reused: {@link #wrap} points it at the next packet without allocating.
+ * a receive buffer, a send scratch). Reused: {@link #wrap} points it at the next packet without allocating.
  * The array must have room for the authentication tag; it never grows.
  */
 public final class PacketBuffer implements ByteArrayBuffer {
