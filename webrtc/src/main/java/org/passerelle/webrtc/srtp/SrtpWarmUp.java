@@ -5,11 +5,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.passerelle.transcoder.srtp.PacketBuffer;
 import org.passerelle.webrtc.dtls.SrtpKeys;
 import org.passerelle.webrtc.dtls.SrtpProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.passerelle.transcoder.srtp.PacketBuffer;
 
 /**
  * Readies SRTP's crypto once per process, off the connection path. On first use jitsi-srtp loads
