@@ -4,12 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import livekit.LivekitModels.ParticipantInfo;
+import livekit.LivekitRtc.JoinResponse;
+import livekit.LivekitRtc.SignalResponse;
 import org.junit.jupiter.api.Test;
+import org.passerelle.gateway.media.AudioParticipant;
+import org.passerelle.gateway.media.AudioPort;
 import org.passerelle.gateway.media.MediaClock;
+import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.codec.AudioCodec;
+import org.passerelle.transcoder.codec.G711;
+import org.passerelle.transcoder.rtp.RtpPacket;
+import org.passerelle.transcoder.rtp.RtpPacketPool;
 import org.passerelle.webrtc.WebRtcConfig;
 
 /**
@@ -51,6 +66,130 @@ class LiveKitRoomsJoinTest {
         } finally {
             server.close();
         }
+    }
+
+    /**
+     * A caller hears the room as soon as the room's listener is there, before its own participant
+     * is published (a second under load): here the server answers the listener's join and never
+     * the callers' own, and each caller hears the other; a caller whose join fails leaves the mix.
+     */
+    @Test
+    void callersHearTheRoomWhileTheirParticipantsAreBeingPublished() throws Exception {
+        FakeLiveKitServer server = new FakeLiveKitServer();
+        LiveKitConfig config = new LiveKitConfig(server.url(), "k", "a-secret-of-at-least-thirty-two-bytes");
+        ScheduledExecutorService phones = Executors.newSingleThreadScheduledExecutor();
+        try (MediaClock clock = new MediaClock()) {
+            clock.start();
+            LiveKitRooms rooms = new LiveKitRooms(config, WebRtcConfig.defaults(), clock, false);
+            Phone a = new Phone("call-a", 1000), b = new Phone("call-b", 2000);
+            CompletableFuture<Object> joinA = joinAsync(rooms, "salle", a);
+            server.nextConnection(); // the room's listener
+            server.send(SignalResponse.newBuilder().setJoin(JoinResponse.newBuilder().setParticipant(
+                    ParticipantInfo.newBuilder().setSid("PA_l").setIdentity("passerelle-listener-salle"))).build());
+            server.nextConnection(); // a's participant: never answered
+            CompletableFuture<Object> joinB = joinAsync(rooms, "salle", b);
+            server.nextConnection(); // b's participant: never answered
+            ScheduledFuture<?> talking = phones.scheduleAtFixedRate(() -> { a.talk(); b.talk(); }, 0, 20, TimeUnit.MILLISECONDS);
+
+            assertTrue(a.hears(2000, 10, TimeUnit.SECONDS), "a hears b before either is published");
+            assertTrue(b.hears(1000, 10, TimeUnit.SECONDS), "b hears a before either is published");
+            assertTrue(!joinA.isDone() && !joinB.isDone(), "both are still being published");
+
+            // b's join fails (its connection to the server is cut): b is told, and leaves the mix
+            server.drop();
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> joinB.get(20, TimeUnit.SECONDS));
+            assertInstanceOf(LiveKitException.class, e.getCause());
+            a.heard.clear();
+            b.heard.clear();
+            assertTrue(!a.hears(2000, 500, TimeUnit.MILLISECONDS), "a no longer hears b");
+            assertTrue(!b.hears(1000, 1, TimeUnit.MILLISECONDS), "b no longer hears the room");
+            assertTrue(!joinA.isDone(), "a is still being published");
+            talking.cancel(false);
+            rooms.close();
+        } finally {
+            phones.shutdownNow();
+            server.close();
+        }
+    }
+
+    /** A G.711 phone as the room sees it: sends a tone, records the tones of what it is sent. */
+    private static final class Phone {
+        final AudioParticipant audio;
+        final BlockingQueue<Integer> heard = new LinkedBlockingQueue<>();
+        private final int hz;
+        private final RtpPacketPool pool = new RtpPacketPool(64);
+        private int seq;
+
+        Phone(String id, int hz) {
+            this.hz = hz;
+            this.audio = new AudioParticipant(id, () -> id, new AudioPort() {
+                @Override public AudioCodec codec() { return AudioCodec.PCMU; }
+                @Override public RtpPacketPool packetPool() { return pool; }
+                @Override public void sendAudio(RtpPacket packet, int payloadLength, int rtpDuration) {
+                    short[] pcm = new short[payloadLength];
+                    for (int i = 0; i < payloadLength; i++) pcm[i] = G711.ulawToLinear(packet.buffer()[RtpPacket.FIXED_HEADER + i]);
+                    packet.release();
+                    int tone = dominant(pcm);
+                    if (tone > 0) heard.add(tone);
+                }
+            }, NanoClock.SYSTEM);
+        }
+
+        /** 20 ms of this phone's tone, as its RTP. */
+        void talk() {
+            RtpPacket p = pool.acquire();
+            for (int i = 0; i < 160; i++) {
+                double v = 8000 * Math.sin(2 * Math.PI * hz * (seq * 160 + i) / 8000.0);
+                p.buffer()[RtpPacket.FIXED_HEADER + i] = G711.linearToUlaw((short) Math.round(v));
+            }
+            p.writeHeader(0, seq == 0, seq & 0xffff, 160L * seq, hz, 160);
+            p.setArrivalNanos(System.nanoTime());
+            seq++;
+            audio.onRtp(p);
+        }
+
+        /** Whether a frame carrying {@code hz} comes within the time given. */
+        boolean hears(int hz, long timeout, TimeUnit unit) throws InterruptedException {
+            long end = System.nanoTime() + unit.toNanos(timeout);
+            Integer t;
+            while ((t = heard.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) != null) {
+                if (t == hz) return true;
+            }
+            return false;
+        }
+
+        /** 1000 or 2000 Hz, whichever of the two is clearly in the frame (Goertzel), else 0. */
+        private static int dominant(short[] pcm) {
+            double p1 = power(pcm, 1000), p2 = power(pcm, 2000);
+            double floor = 1e6 * pcm.length;
+            if (p1 > floor && p1 > 10 * p2) return 1000;
+            if (p2 > floor && p2 > 10 * p1) return 2000;
+            return 0;
+        }
+
+        private static double power(short[] pcm, int hz) {
+            double w = 2 * Math.PI * hz / 8000.0, c = 2 * Math.cos(w), s1 = 0, s2 = 0;
+            for (short x : pcm) {
+                double s0 = x + c * s1 - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+            return s1 * s1 + s2 * s2 - c * s1 * s2;
+        }
+    }
+
+    private static CompletableFuture<Object> joinAsync(LiveKitRooms rooms, String room, Phone phone) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(rooms.join(room, new CallIdentity(phone.audio.id(), "+33100000001", null, null), phone.audio,
+                        (how, why) -> { }));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
     }
 
     private static CompletableFuture<Object> joinAsync(LiveKitRooms rooms, String room, String callId) {
