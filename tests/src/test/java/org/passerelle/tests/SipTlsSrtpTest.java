@@ -111,6 +111,60 @@ class SipTlsSrtpTest {
     }
 
     @Test
+    void dialOutThroughATlsTrunkWithMandatorySrtp() throws Exception {
+        // The trunk's far end: a baresip that answers by itself over TLS with its own certificate,
+        // and takes RTP/SAVP only. The gateway trusts exactly that certificate.
+        TlsCredentials deskId = SelfSignedCertificate.generate("desk", List.of("127.0.0.1"), Duration.ofDays(1));
+        Path deskCert = work.resolve("desk-cert.pem");
+        Path deskKey = work.resolve("desk-key.pem");
+        SelfSignedCertificate.writePem(deskId, deskCert, deskKey);
+        Path deskBoth = work.resolve("desk-both.pem");
+        Files.writeString(deskBoth, Files.readString(deskCert) + Files.readString(deskKey));
+        try (BaresipPhone desk = BaresipPhone.builder("desk", work).tone(1000).autoAnswer().mediaenc("srtp-mand")
+                .tlsCertificate(deskBoth).start()) {
+            gateway.close();
+            String yaml = String.join("\n",
+                    "sip:",
+                    "  tls: {port: " + tlsPort + ", certificate: " + cert + ", privateKey: "
+                            + work.resolve("gateway-key.pem") + ", trustedCertificates: " + deskCert + "}",
+                    "trunks:",
+                    "  outbound:",
+                    "    - name: secure-lab",
+                    "      proxy: \"127.0.0.1:" + desk.tlsPort() + "\"",
+                    "      transport: tls",
+                    "      srtp: mandatory",
+                    "");
+            gateway = TestGateway.start(GatewaySettings.from(org.passerelle.gateway.config.GatewayConfig.parse("t", yaml)));
+            try (BaresipPhone alice = BaresipPhone.builder("alice", work).tone(440)
+                    .calling(gateway.roomUri("board")).start()) {
+                alice.awaitEstablished(Duration.ofSeconds(10));
+                gateway.awaitParticipants("board", 1, Duration.ofSeconds(10));
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                + gateway.gateway().httpPort() + "/api/rooms/board/dial"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"to\": \"sip:desk@127.0.0.1:"
+                                + desk.tlsPort() + ";transport=tls\"}"))
+                        .header("Content-Type", "application/json").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertTrue(res.statusCode() == 202, res.body());
+                desk.awaitEstablished(Duration.ofSeconds(15));
+                gateway.awaitParticipants("board", 2, Duration.ofSeconds(5));
+                Await.pause(RoomConversation.SETTLE);
+                long from = System.nanoTime();
+                Await.pause(RoomConversation.LISTEN);
+                long to = System.nanoTime();
+                String deskLog = Files.readString(desk.log());
+                assertTrue(deskLog.contains("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_"),
+                        "no SRTP at the desk:\n" + desk.logTail());
+                alice.close();
+                desk.close();
+                ToneAssertions.hearsOnly(desk, desk.recordingBetween(from, to), 440, 1000);
+                ToneAssertions.hearsOnly(alice, alice.recordingBetween(from, to), 1000, 440);
+            }
+        }
+    }
+
+    @Test
     void srtpOfferOverUdpIs488AndTheNextCallWorks() throws Exception {
         try (BaresipPhone carol = BaresipPhone.builder("carol", work).tone(700).mediaenc("srtp-mand")
                 .calling(gateway.roomUri("plain")).start()) {

@@ -37,7 +37,8 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  *   outbound:
  *     - name: operator-out
  *       proxy: sip.operator.example:5060
- *       transport: udp
+ *       transport: udp                 # udp, tcp or tls (tls needs sip.tls)
+ *       srtp: off                      # off, optional or mandatory (SDES, needs transport tls)
  *       auth: {username: "0142000000", password: "change-me"}
  *       register: true
  *       registerExpirySeconds: 600
@@ -190,12 +191,26 @@ public final class TelephonyParser {
             Map<String, Object> m = tree.map(list.get(i), path);
             if (m == null) continue;
             tree.unknownKeys(m, Set.of("name", "proxy", "transport", "auth", "register", "registerExpirySeconds",
-                    "callerId", "prefixes", "numberFormat"), path);
+                    "callerId", "prefixes", "numberFormat", "srtp"), path);
             String name = name(m, path, names);
             String proxy = tree.required(m, "proxy", path);
             String transport = tree.text(m.get("transport"), path + ".transport", "udp");
-            if (!transport.equals("udp") && !transport.equals("tcp")) {
-                tree.problem(path + ".transport", "must be udp or tcp, not " + transport);
+            if (!transport.equals("udp") && !transport.equals("tcp") && !transport.equals("tls")) {
+                tree.problem(path + ".transport", "must be udp, tcp or tls, not " + transport);
+            }
+            String srtpText = tree.text(m.get("srtp"), path + ".srtp", "off");
+            org.passerelle.sip.sdp.SrtpMode srtp = switch (srtpText) {
+                case "off" -> org.passerelle.sip.sdp.SrtpMode.OFF;
+                case "optional" -> org.passerelle.sip.sdp.SrtpMode.OPTIONAL;
+                case "mandatory" -> org.passerelle.sip.sdp.SrtpMode.MANDATORY;
+                default -> {
+                    tree.problem(path + ".srtp", "must be off, optional or mandatory, not " + srtpText);
+                    yield org.passerelle.sip.sdp.SrtpMode.OFF;
+                }
+            };
+            if (srtp != org.passerelle.sip.sdp.SrtpMode.OFF && !transport.equals("tls")) {
+                // RFC 4568 §8.3: SDES keys are in clear in the SDP.
+                tree.problem(path + ".srtp", "needs transport: tls (SDES keys travel in the SDP)");
             }
             Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth", false);
             boolean register = tree.bool(m.get("register"), path + ".register", false);
@@ -216,7 +231,7 @@ public final class TelephonyParser {
             }
             if (name != null && proxy != null) {
                 out.add(new OutboundTrunk(name, proxy, transport, auth, register, Duration.ofSeconds(expiry), callerId,
-                        prefixes, format));
+                        prefixes, format, srtp));
             }
         }
         return out;

@@ -86,6 +86,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
     private ScheduledFuture<?> timer;
 
     private volatile MediaPlan plan;
+    /** Our a=crypto lines when the trunk asks for SRTP (RFC 4568), else empty. */
+    private final java.util.List<org.passerelle.sip.sdp.SdesCrypto> crypto;
 
     private OutboundSipCall(OutboundContext ctx, OutboundTrunk trunk, String target, String callerId, String displayName,
                             Duration ringTimeout, Listener listener, Runnable onGone) throws IOException, ParseException {
@@ -107,8 +109,9 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 ctx.config().rtpTimeout(), pool, this);
         long sessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
         this.local = new LocalDescription(new LocalMedia(advertised, rtp.localPort(), sessionId, sessionId));
+        this.crypto = trunk.srtp().allowsSrtp() ? org.passerelle.sip.sdp.SdpNegotiator.freshCryptoOffer() : java.util.List.of();
         try {
-            String sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV));
+            String sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, trunk.srtp(), crypto));
             invite.setContent(sdp.getBytes(StandardCharsets.UTF_8),
                     ctx.headers().createContentTypeHeader("application", "sdp"));
         } catch (ParseException | RuntimeException e) {
@@ -292,7 +295,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
             if (body != null && body.length > 0) {
                 MediaPlan current = plan;
                 Negotiation n = ctx.negotiator().answerOffer(new String(body, StandardCharsets.UTF_8),
-                        current == null ? null : current.codec());
+                        current == null ? null : current.codec(), trunk.srtp(),
+                        current == null || current.srtp() == null ? null : current.srtp().local());
                 if (!(n instanceof Negotiation.Accepted a)) {
                     // The old session stays as it was.
                     respond(st, n instanceof Negotiation.Malformed ? Response.BAD_REQUEST : Response.NOT_ACCEPTABLE_HERE);
@@ -303,7 +307,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 sdp = local.next(l -> ctx.negotiator().answer(np, l));
             } else {
                 // No offer: ours goes in the 200, the answer comes in the ACK.
-                sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV));
+                sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, trunk.srtp(), crypto));
                 awaitingAnswerInAck = true;
             }
             try {
@@ -326,7 +330,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
             awaitingAnswerInAck = false;
             byte[] body = ackRequest.getRawContent();
             if (body != null && body.length > 0
-                    && ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8)) instanceof Negotiation.Accepted a) {
+                    && ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(), crypto)
+                            instanceof Negotiation.Accepted a) {
                 applyPlan(a.plan());
             }
         });
@@ -380,7 +385,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         if (code == Response.TRYING) return;
         byte[] body = r.getRawContent();
         if (body != null && body.length > 0 && state != OutboundCallState.CANCELLING) {
-            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8));
+            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(), crypto);
             if (n instanceof Negotiation.Accepted a) {
                 // RFC 3261 §13.2.1 / RFC 3960: the answer in a provisional lets early media flow.
                 if (!transition(OutboundCallEvent.EARLY_ANSWER)) return;
@@ -430,7 +435,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         MediaPlan p = plan;
         byte[] body = r.getRawContent();
         if (body != null && body.length > 0) {
-            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8));
+            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(), crypto);
             p = n instanceof Negotiation.Accepted a ? a.plan() : null;
             if (p == null) LOG.info("200 with unusable SDP: {}", n);
         }
@@ -446,7 +451,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         cancelTimer();
         applyPlan(p);
         if (!p.held()) rtp.watchActivity();
-        LOG.info("answered: {}/{}", p.codec(), p.payloadType());
+        LOG.info("answered: {}/{}{}", p.codec(), p.payloadType(), p.srtp() != null ? " SRTP " + p.srtp().suite() : "");
         listener.onAnswered();
     }
 
@@ -547,7 +552,15 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
 
     private void applyPlan(MediaPlan p) {
         plan = p;
-        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend());
+        boolean protectedAsAgreed = true;
+        try {
+            rtp.configureSrtp(p.srtp());
+        } catch (java.security.GeneralSecurityException e) {
+            // Never in clear what was agreed encrypted: we stay silent instead.
+            LOG.warn("SRTP not set up, not sending: {}", e.toString());
+            protectedAsAgreed = false;
+        }
+        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend() && protectedAsAgreed);
         rtp.configureDtmf(p.codec().rtpClockRate(), p.telephoneEventRate());
         if (p.held()) {
             rtp.pauseActivityWatch();

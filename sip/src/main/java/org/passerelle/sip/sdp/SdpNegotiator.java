@@ -166,18 +166,35 @@ public final class SdpNegotiator {
 
     /** Reads the peer's answer to our {@link #offer offer} (late offer, RFC 3261 §13.2.1). */
     public Negotiation acceptAnswer(String answer) {
+        return acceptAnswer(answer, SrtpMode.OFF, List.of());
+    }
+
+    /**
+     * Same, for an offer that carried {@code ours} a=crypto lines: the answer's a=crypto with the
+     * tag and suite of one of ours keys what the peer sends (RFC 4568 §7.1.3), ours what we send.
+     * {@link SrtpMode#MANDATORY} refuses an answer without one.
+     */
+    public Negotiation acceptAnswer(String answer, SrtpMode mode, List<SdesCrypto> ours) {
         try {
             SessionDescription sd = factory.createSessionDescription(answer);
             for (MediaDescription md : mediaDescriptions(sd)) {
                 Media m = md.getMedia();
                 if (!"audio".equalsIgnoreCase(m.getMediaType()) || m.getMediaPort() == 0) continue;
+                SdesKeys srtp = null;
+                if (mode.allowsSrtp() && !ours.isEmpty()) {
+                    srtp = answeredKeys(md, ours);
+                    if (srtp == null && (mode == SrtpMode.MANDATORY
+                            || String.valueOf(m.getProtocol()).toUpperCase(Locale.ROOT).startsWith("RTP/SAVP"))) {
+                        return new Negotiation.NotAcceptable(302, "answer without a usable a=crypto of ours");
+                    }
+                }
                 AudioStream s = AudioStream.read(sd, md);
                 // The answer lists what it will use, first preferred (RFC 3264 §6.1).
                 for (Format f : s.formats) {
                     if (f.codec != null && preference.contains(f.codec)) {
                         int[] te = telephoneEvent(s.formats, f.codec.rtpClockRate());
                         return new Negotiation.Accepted(new MediaPlan(f.codec, f.pt, te[0], te[1], s.ptime,
-                                s.remote, s.direction, s.held(), List.of(), -1));
+                                s.remote, s.direction, s.held(), List.of(), -1, srtp));
                     }
                 }
                 return new Negotiation.NotAcceptable(305, "Incompatible media format");
@@ -186,6 +203,31 @@ public final class SdpNegotiator {
         } catch (SdpException | RuntimeException e) {
             return new Negotiation.Malformed(String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The answer's a=crypto that names one of our offered lines (same tag and suite), with it. */
+    private static SdesKeys answeredKeys(MediaDescription md, List<SdesCrypto> ours) throws SdpException {
+        @SuppressWarnings("unchecked")
+        Vector<Object> attrs = md.getAttributes(false);
+        if (attrs == null) return null;
+        for (Object o : attrs) {
+            Attribute a = (Attribute) o;
+            if (!"crypto".equalsIgnoreCase(a.getName())) continue;
+            if (SdesCrypto.parse(a.getValue()) instanceof SdesCrypto.Usable u) {
+                for (SdesCrypto mine : ours) {
+                    if (mine.tag() == u.crypto().tag() && mine.suite() == u.crypto().suite()) {
+                        return new SdesKeys(u.crypto(), mine);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Fresh a=crypto lines for an offer of ours: tag 1 the 80-bit tag suite, tag 2 the 32-bit one. */
+    public static List<SdesCrypto> freshCryptoOffer() {
+        return List.of(SdesCrypto.fresh(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80),
+                SdesCrypto.fresh(2, SrtpSuite.AES_CM_128_HMAC_SHA1_32));
     }
 
     /** Our answer for a plan from {@link #answerOffer}: same m= lines, others refused with port 0. */
@@ -213,6 +255,16 @@ public final class SdpNegotiator {
 
     /** Our offer of every codec we have, plus telephone-event for each clock rate (RFC 4733 §7.1.1). */
     public String offer(LocalMedia local, MediaDirection direction) {
+        return offer(local, direction, SrtpMode.OFF, List.of());
+    }
+
+    /**
+     * Same, with SDES: {@link SrtpMode#MANDATORY} offers RTP/SAVP with {@code ours} a=crypto lines
+     * (RFC 4568); {@link SrtpMode#OPTIONAL} offers RTP/AVP with them, the usual best-effort form
+     * (a peer without SRTP ignores them and answers plain RTP).
+     */
+    public String offer(LocalMedia local, MediaDirection direction, SrtpMode mode, List<SdesCrypto> ours) {
+        boolean crypto = mode.allowsSrtp() && !ours.isEmpty();
         try {
             SessionDescription sd = session(local);
             List<String> fmts = new ArrayList<>();
@@ -242,8 +294,9 @@ public final class SdpNegotiator {
             }
             attrs.add(factory.createAttribute("ptime", Integer.toString(DEFAULT_PTIME)));
             attrs.add(factory.createAttribute(direction.attribute(), null));
-            MediaDescription md = factory.createMediaDescription("audio", local.rtpPort(), 1, "RTP/AVP",
-                    fmts.toArray(String[]::new));
+            if (crypto) for (SdesCrypto c : ours) attrs.add(factory.createAttribute("crypto", c.attributeValue()));
+            MediaDescription md = factory.createMediaDescription("audio", local.rtpPort(), 1,
+                    crypto && mode == SrtpMode.MANDATORY ? "RTP/SAVP" : "RTP/AVP", fmts.toArray(String[]::new));
             md.setAttributes(attrs);
             Vector<MediaDescription> out = new Vector<>();
             out.add(md);

@@ -17,14 +17,25 @@ import javax.net.ssl.TrustManagerFactory;
  * connections out) is the JDK's default CA set.
  */
 public final class TlsSecurityManagerProvider implements gov.nist.core.net.SecurityManagerProvider {
-    private static final Map<String, TlsCredentials> OFFERED = new ConcurrentHashMap<>();
+    private record Offer(TlsCredentials credentials, java.util.List<java.security.cert.X509Certificate> trusted) {}
+
+    private static final Map<String, Offer> OFFERED = new ConcurrentHashMap<>();
 
     private KeyManager[] keyManagers;
     private TrustManager[] trustManagers;
 
     /** Makes {@code credentials} the identity of the stack named {@code stackName} created next. */
     public static void offer(String stackName, TlsCredentials credentials) {
-        OFFERED.put(stackName, credentials);
+        offer(stackName, credentials, java.util.List.of());
+    }
+
+    /**
+     * Same, trusting only {@code trusted} (CAs or peers' own certificates) on connections we open;
+     * empty: the JDK's CA set.
+     */
+    public static void offer(String stackName, TlsCredentials credentials,
+                             java.util.List<java.security.cert.X509Certificate> trusted) {
+        OFFERED.put(stackName, new Offer(credentials, java.util.List.copyOf(trusted)));
     }
 
     /** Drops an offer the stack did not take (it failed to start). */
@@ -37,11 +48,21 @@ public final class TlsSecurityManagerProvider implements gov.nist.core.net.Secur
     @Override
     public void init(Properties properties) throws GeneralSecurityException {
         String name = properties.getProperty("javax.sip.STACK_NAME");
-        TlsCredentials c = name == null ? null : OFFERED.remove(name);
-        if (c == null) throw new GeneralSecurityException("no TLS credentials offered for stack " + name);
-        keyManagers = c.keyManagers();
+        Offer o = name == null ? null : OFFERED.remove(name);
+        if (o == null) throw new GeneralSecurityException("no TLS credentials offered for stack " + name);
+        keyManagers = o.credentials().keyManagers();
+        KeyStore trust = null;
+        if (!o.trusted().isEmpty()) {
+            try {
+                trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+            } catch (java.io.IOException e) {
+                throw new GeneralSecurityException(e);
+            }
+            for (int i = 0; i < o.trusted().size(); i++) trust.setCertificateEntry("trusted-" + i, o.trusted().get(i));
+        }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init((KeyStore) null);
+        tmf.init(trust);
         trustManagers = tmf.getTrustManagers();
     }
 
