@@ -40,7 +40,7 @@ class DialOutTlsTest {
         if (callee != null) callee.close();
     }
 
-    private void start(boolean trustCallee) throws IOException {
+    private void start() throws IOException {
         Files.createDirectories(dir.resolve("callee"));
         Files.createDirectories(dir.resolve("caller"));
         TestTls calleeTls = TestTls.in(dir.resolve("callee"));
@@ -52,7 +52,7 @@ class DialOutTlsTest {
                 .withRtpPorts(base, base + 19).withTls(calleeTls.config(calleeTlsPort)), answering);
         callee.start();
         SipTls ours = new SipTls(SipServerTest.freePort(), callerTls.certificate(), callerTls.privateKey(),
-                trustCallee ? calleeTls.certificate() : callerTls.certificate());
+                calleeTls.certificate());
         caller = new SipServer(SipConfig.defaults().withBind("127.0.0.1", SipServerTest.freePort())
                 .withRtpPorts(base + 20, base + 39).withTls(ours), leg -> leg.reject(404, null));
         caller.start();
@@ -65,7 +65,7 @@ class DialOutTlsTest {
 
     @Test
     void callOverTlsWithMandatorySrtpCarriesAudioBothWaysAndEnds() throws Exception {
-        start(true);
+        start();
         Listener l = new Listener();
         OutboundCall call = caller.dial(trunk(SrtpMode.MANDATORY), "sip:board@127.0.0.1:" + calleeTlsPort
                 + ";transport=tls", null, "Passerelle", l);
@@ -104,6 +104,17 @@ class DialOutTlsTest {
         assertEquals(DialResult.Outcome.ANSWERED, r.outcome());
         assertEquals(SipLeg.EndReason.LOCAL_HANGUP, r.end());
         assertEquals(SipLeg.EndReason.REMOTE_BYE, answering.awaitEnded());
+    }
+
+    @Test
+    void srtpOverPlainTransportsIsRefusedBeforeAnythingIsSent() throws Exception {
+        start();
+        OutboundTrunk udp = new OutboundTrunk("clear", "127.0.0.1:" + calleeTlsPort, "udp", null, false,
+                Duration.ofMinutes(5), "+33100000000", List.of(), "e164", SrtpMode.OPTIONAL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> caller.dial(udp, "sip:board@127.0.0.1", null, null, new Listener()));
+        assertTrue(e.getMessage().contains("needs transport tls"), e.getMessage());
+        assertEquals(0, caller.activeCalls());
     }
 
     /** Events and RTP payloads of one dial-out. */

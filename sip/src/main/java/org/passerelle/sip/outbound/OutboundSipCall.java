@@ -3,6 +3,7 @@ package org.passerelle.sip.outbound;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ import org.passerelle.sip.sdp.LocalMedia;
 import org.passerelle.sip.sdp.MediaDirection;
 import org.passerelle.sip.sdp.MediaPlan;
 import org.passerelle.sip.sdp.Negotiation;
+import org.passerelle.sip.sdp.SdesCrypto;
+import org.passerelle.sip.sdp.SdpNegotiator;
+import org.passerelle.sip.sdp.SrtpMode;
 import org.passerelle.sip.trunk.Credentials;
 import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.transcoder.codec.AudioCodec;
@@ -86,8 +90,11 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
     private ScheduledFuture<?> timer;
 
     private volatile MediaPlan plan;
-    /** Our a=crypto lines when the trunk asks for SRTP (RFC 4568), else empty. */
-    private final java.util.List<org.passerelle.sip.sdp.SdesCrypto> crypto;
+    /**
+     * Our a=crypto lines while we offer SDES-SRTP (RFC 4568), empty once we offer plain RTP (the
+     * trunk's srtp is off, or optional and the far end refused SRTP). Owned by the executor.
+     */
+    private List<SdesCrypto> crypto;
 
     private OutboundSipCall(OutboundContext ctx, OutboundTrunk trunk, String target, String callerId, String displayName,
                             Duration ringTimeout, Listener listener, Runnable onGone) throws IOException, ParseException {
@@ -109,11 +116,9 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 ctx.config().rtpTimeout(), pool, this);
         long sessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
         this.local = new LocalDescription(new LocalMedia(advertised, rtp.localPort(), sessionId, sessionId));
-        this.crypto = trunk.srtp().allowsSrtp() ? org.passerelle.sip.sdp.SdpNegotiator.freshCryptoOffer() : java.util.List.of();
+        this.crypto = trunk.srtp().allowsSrtp() ? SdpNegotiator.freshCryptoOffer() : List.of();
         try {
-            String sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, trunk.srtp(), crypto));
-            invite.setContent(sdp.getBytes(StandardCharsets.UTF_8),
-                    ctx.headers().createContentTypeHeader("application", "sdp"));
+            setOffer(invite);
         } catch (ParseException | RuntimeException e) {
             rtp.close();
             throw e;
@@ -123,11 +128,24 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
     static OutboundSipCall create(OutboundContext ctx, OutboundTrunk trunk, String target, String callerId,
                                   String displayName, Duration ringTimeout, Listener listener, Runnable onGone)
             throws IOException {
+        if (trunk.srtp().allowsSrtp() && !"tls".equalsIgnoreCase(trunk.transport())) {
+            // RFC 4568 §8.3: SDES keys travel in the SDP, never in clear.
+            throw new IllegalArgumentException("trunk " + trunk.name() + ": srtp " + trunk.srtp()
+                    + " needs transport tls, not " + trunk.transport());
+        }
         try {
             return new OutboundSipCall(ctx, trunk, target, callerId, displayName, ringTimeout, listener, onGone);
         } catch (ParseException e) {
             throw new IllegalArgumentException("cannot dial " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Our SDP offer in {@code request}: RTP/SAVP with our a=crypto lines, or plain RTP/AVP without. */
+    private void setOffer(Request request) throws ParseException {
+        List<SdesCrypto> keys = crypto;
+        String sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, keys));
+        request.setContent(sdp.getBytes(StandardCharsets.UTF_8),
+                ctx.headers().createContentTypeHeader("application", "sdp"));
     }
 
     private Request buildInvite(String fromUser, String displayName) throws ParseException {
@@ -307,7 +325,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 sdp = local.next(l -> ctx.negotiator().answer(np, l));
             } else {
                 // No offer: ours goes in the 200, the answer comes in the ACK.
-                sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, trunk.srtp(), crypto));
+                List<SdesCrypto> keys = crypto;
+                sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, keys));
                 awaitingAnswerInAck = true;
             }
             try {
@@ -458,6 +477,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
     private void finalError(Response r) {
         int code = r.getStatusCode();
         if ((code == 401 || code == 407) && state != OutboundCallState.CANCELLING && answerChallenge(r)) return;
+        if (code == Response.NOT_ACCEPTABLE_HERE && state != OutboundCallState.CANCELLING && offerPlainRtp()) return;
         if (state == OutboundCallState.CANCELLING) {
             transition(OutboundCallEvent.FINAL_ERROR);
             end(cancelResult);
@@ -494,6 +514,32 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         }
         if (!transition(OutboundCallEvent.CHALLENGED)) return false;
         LOG.info("INVITE challenged ({}), sent again with credentials", r.getStatusCode());
+        provisionalSeen = false;
+        sendInvite();
+        return true;
+    }
+
+    /**
+     * With srtp optional, a 488 to our RTP/SAVP offer: the INVITE again with a plain RTP/AVP offer
+     * (CSeq + 1, a new transaction), once. RFC 4568 has no plain fallback inside one m-line offer.
+     * False when the trunk wants SRTP only, or we offered plain RTP already.
+     */
+    private boolean offerPlainRtp() {
+        if (trunk.srtp() != SrtpMode.OPTIONAL || crypto.isEmpty()) return false;
+        try {
+            Request next = (Request) invite.clone();
+            ((CSeqHeader) next.getHeader(CSeqHeader.NAME)).setSeqNumber(seq(invite) + 1);
+            // A new transaction: the stack gives the Via a new branch (RFC 3261 §8.1.1.7).
+            ((ViaHeader) next.getHeader(ViaHeader.NAME)).removeParameter("branch");
+            crypto = List.of();
+            setOffer(next);
+            invite = next;
+        } catch (Exception e) {
+            LOG.warn("cannot offer plain RTP: {}", e.toString());
+            return false;
+        }
+        if (!transition(OutboundCallEvent.OFFER_REFUSED)) return false;
+        LOG.info("SRTP refused (488), INVITE sent again with plain RTP");
         provisionalSeen = false;
         sendInvite();
         return true;
@@ -555,7 +601,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         boolean protectedAsAgreed = true;
         try {
             rtp.configureSrtp(p.srtp());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             // Never in clear what was agreed encrypted: we stay silent instead.
             LOG.warn("SRTP not set up, not sending: {}", e.toString());
             protectedAsAgreed = false;

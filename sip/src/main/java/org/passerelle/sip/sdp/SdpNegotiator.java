@@ -170,9 +170,11 @@ public final class SdpNegotiator {
     }
 
     /**
-     * Same, for an offer that carried {@code ours} a=crypto lines: the answer's a=crypto with the
-     * tag and suite of one of ours keys what the peer sends (RFC 4568 §7.1.3), ours what we send.
-     * {@link SrtpMode#MANDATORY} refuses an answer without one.
+     * Same, for an offer that carried {@code ours} a=crypto lines (RTP/SAVP): the answer's a=crypto
+     * with the tag and suite of one of ours keys what the peer sends (RFC 4568 §7.1.3), ours what we
+     * send. An answer without one is refused, except a plain RTP/AVP answer under
+     * {@link SrtpMode#OPTIONAL}: a peer that does not do SRTP, taken as plain RTP. Without
+     * {@code ours} the answer is read as plain RTP.
      */
     public Negotiation acceptAnswer(String answer, SrtpMode mode, List<SdesCrypto> ours) {
         try {
@@ -181,10 +183,10 @@ public final class SdpNegotiator {
                 Media m = md.getMedia();
                 if (!"audio".equalsIgnoreCase(m.getMediaType()) || m.getMediaPort() == 0) continue;
                 SdesKeys srtp = null;
-                if (mode.allowsSrtp() && !ours.isEmpty()) {
+                if (!ours.isEmpty()) {
                     srtp = answeredKeys(md, ours);
-                    if (srtp == null && (mode == SrtpMode.MANDATORY
-                            || String.valueOf(m.getProtocol()).toUpperCase(Locale.ROOT).startsWith("RTP/SAVP"))) {
+                    boolean plainAnswer = "RTP/AVP".equalsIgnoreCase(String.valueOf(m.getProtocol()).trim());
+                    if (srtp == null && !(mode == SrtpMode.OPTIONAL && plainAnswer)) {
                         return new Negotiation.NotAcceptable(302, "answer without a usable a=crypto of ours");
                     }
                 }
@@ -255,16 +257,16 @@ public final class SdpNegotiator {
 
     /** Our offer of every codec we have, plus telephone-event for each clock rate (RFC 4733 §7.1.1). */
     public String offer(LocalMedia local, MediaDirection direction) {
-        return offer(local, direction, SrtpMode.OFF, List.of());
+        return offer(local, direction, List.of());
     }
 
     /**
-     * Same, with SDES: {@link SrtpMode#MANDATORY} offers RTP/SAVP with {@code ours} a=crypto lines
-     * (RFC 4568); {@link SrtpMode#OPTIONAL} offers RTP/AVP with them, the usual best-effort form
-     * (a peer without SRTP ignores them and answers plain RTP).
+     * Same, with SDES when {@code ours} is not empty: RTP/SAVP with those a=crypto lines (RFC 4568
+     * §7.1.1). There is no plain fallback inside one offer: a peer without SRTP refuses it (488),
+     * and the caller offers again without keys if plain RTP will do.
      */
-    public String offer(LocalMedia local, MediaDirection direction, SrtpMode mode, List<SdesCrypto> ours) {
-        boolean crypto = mode.allowsSrtp() && !ours.isEmpty();
+    public String offer(LocalMedia local, MediaDirection direction, List<SdesCrypto> ours) {
+        boolean crypto = !ours.isEmpty();
         try {
             SessionDescription sd = session(local);
             List<String> fmts = new ArrayList<>();
@@ -294,9 +296,9 @@ public final class SdpNegotiator {
             }
             attrs.add(factory.createAttribute("ptime", Integer.toString(DEFAULT_PTIME)));
             attrs.add(factory.createAttribute(direction.attribute(), null));
-            if (crypto) for (SdesCrypto c : ours) attrs.add(factory.createAttribute("crypto", c.attributeValue()));
+            for (SdesCrypto c : ours) attrs.add(factory.createAttribute("crypto", c.attributeValue()));
             MediaDescription md = factory.createMediaDescription("audio", local.rtpPort(), 1,
-                    crypto && mode == SrtpMode.MANDATORY ? "RTP/SAVP" : "RTP/AVP", fmts.toArray(String[]::new));
+                    crypto ? "RTP/SAVP" : "RTP/AVP", fmts.toArray(String[]::new));
             md.setAttributes(attrs);
             Vector<MediaDescription> out = new Vector<>();
             out.add(md);

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +118,13 @@ public final class NioProcessorFactory implements MessageProcessorFactory {
 
         @Override
         protected void addBytes(byte[] bytes) throws Exception {
-            super.addBytes(bytes);
+            try {
+                super.addBytes(bytes);
+            } catch (SSLException e) {
+                // JAIN-SIP closes the connection without a word; the request then times out (408).
+                LOG.warn("TLS with {}:{} failed: {}", peerAddress.getHostAddress(), peerPort, e.getMessage());
+                throw e;
+            }
             if (!applicationData && STATE_MACHINE != null) {
                 // Writes the handshake's pending records, then our queued requests; does nothing
                 // while the engine waits for the peer.

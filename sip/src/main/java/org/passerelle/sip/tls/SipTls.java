@@ -1,6 +1,8 @@
 package org.passerelle.sip.tls;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,8 +31,8 @@ public record SipTls(int port, Path certificate, Path privateKey, Path trusted) 
     }
 
     /** The certificates of {@link #trusted()}, read and checked; empty when not set. */
-    public java.util.List<java.security.cert.X509Certificate> loadTrusted() throws TlsFileException {
-        return trusted == null ? java.util.List.of() : TlsCredentials.readCertificates(trusted, "trustedCertificates");
+    public List<X509Certificate> loadTrusted() throws TlsFileException {
+        return trusted == null ? List.of() : TlsCredentials.readCertificates(trusted, "trustedCertificates");
     }
 
     /** Reads and checks both files. */
