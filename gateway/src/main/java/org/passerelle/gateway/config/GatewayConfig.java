@@ -128,10 +128,13 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         Telephony telephony = telephonyParser.parse(tree, sip.isObject() ? tree.get("sip") instanceof Map<?, ?> m
                 ? m.get("directCalls") : null : null);
 
-        List<org.passerelle.sip.trunk.OutboundTrunk> outTrunks = telephony.outbound();
-        for (int i = 0; i < outTrunks.size(); i++) {
-            if ("tls".equals(outTrunks.get(i).transport()) && sipTls == null && sip.get("tls") == null) {
-                r.errors.add("trunks.outbound[" + i + "].transport: tls needs sip.tls (our certificate and TLS port)");
+        if (sip.get("tls") == null) {
+            // Our TLS client runs on the TLS listening point: a tls trunk needs sip.tls.
+            JsonNode out = root.path("trunks").path("outbound");
+            for (int i = 0; out.isArray() && i < out.size(); i++) {
+                if ("tls".equals(out.get(i).path("transport").asText())) {
+                    r.errors.add("trunks.outbound[" + i + "].transport: tls needs sip.tls (our certificate and TLS port)");
+                }
             }
         }
         List<String> errors = new ArrayList<>();

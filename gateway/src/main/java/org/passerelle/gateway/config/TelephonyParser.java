@@ -17,6 +17,7 @@ import org.passerelle.dialplan.DialPlanParser;
 import org.passerelle.gateway.ivr.HttpPinDirectory;
 import org.passerelle.gateway.ivr.PinDirectory;
 import org.passerelle.gateway.ivr.StaticPinDirectory;
+import org.passerelle.sip.sdp.SrtpMode;
 import org.passerelle.sip.trunk.Credentials;
 import org.passerelle.sip.trunk.InboundTrunk;
 import org.passerelle.sip.trunk.OutboundTrunk;
@@ -198,19 +199,22 @@ public final class TelephonyParser {
             if (!transport.equals("udp") && !transport.equals("tcp") && !transport.equals("tls")) {
                 tree.problem(path + ".transport", "must be udp, tcp or tls, not " + transport);
             }
-            String srtpText = tree.text(m.get("srtp"), path + ".srtp", "off");
-            org.passerelle.sip.sdp.SrtpMode srtp = switch (srtpText) {
-                case "off" -> org.passerelle.sip.sdp.SrtpMode.OFF;
-                case "optional" -> org.passerelle.sip.sdp.SrtpMode.OPTIONAL;
-                case "mandatory" -> org.passerelle.sip.sdp.SrtpMode.MANDATORY;
+            Object rawSrtp = m.get("srtp");
+            // YAML 1.1 reads an unquoted off as false.
+            String srtpText = rawSrtp instanceof Boolean b ? (b ? "true" : "off")
+                    : tree.text(rawSrtp, path + ".srtp", "off");
+            SrtpMode srtp = switch (srtpText) {
+                case "off" -> SrtpMode.OFF;
+                case "optional" -> SrtpMode.OPTIONAL;
+                case "mandatory" -> SrtpMode.MANDATORY;
                 default -> {
                     tree.problem(path + ".srtp", "must be off, optional or mandatory, not " + srtpText);
-                    yield org.passerelle.sip.sdp.SrtpMode.OFF;
+                    yield SrtpMode.OFF;
                 }
             };
-            if (srtp != org.passerelle.sip.sdp.SrtpMode.OFF && !transport.equals("tls")) {
+            if (srtp != SrtpMode.OFF && !transport.equals("tls")) {
                 // RFC 4568 §8.3: SDES keys are in clear in the SDP.
-                tree.problem(path + ".srtp", "needs transport: tls (SDES keys travel in the SDP)");
+                tree.problem(path + ".srtp", srtpText + " needs transport: tls (SDES keys travel in the SDP)");
             }
             Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth", false);
             boolean register = tree.bool(m.get("register"), path + ".register", false);
