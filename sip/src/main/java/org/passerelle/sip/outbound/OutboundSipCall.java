@@ -156,7 +156,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         Request r = ctx.request(Request.INVITE, requestUri, from, Long.toHexString(ThreadLocalRandom.current().nextLong()),
                 to, callId, 1, proxy.transport(), advertised);
         if (!(requestUri instanceof SipURI s && proxy.host().equalsIgnoreCase(s.getHost())
-                && proxy.effectivePort() == (s.getPort() > 0 ? s.getPort() : 5060))) {
+                && proxy.effectivePort() == new ProxyAddress(s.getHost(), s.getPort(), proxy.transport()).effectivePort())) {
             // A SIP URI elsewhere still leaves through the trunk's proxy (loose routing, RFC 3261 §16.12).
             SipURI route = ctx.sipUri(null, proxy.hostPort(), proxy.transport());
             route.setLrParam();
