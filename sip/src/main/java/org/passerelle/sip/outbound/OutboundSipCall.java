@@ -95,6 +95,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
      * trunk's srtp is off, or optional and the far end refused SRTP). Owned by the executor.
      */
     private List<SdesCrypto> crypto;
+    /** The a=crypto lines of the offer in our 200 to a re-INVITE without SDP, for the ACK's answer. */
+    private List<SdesCrypto> offeredInOk = List.of();
 
     private OutboundSipCall(OutboundContext ctx, OutboundTrunk trunk, String target, String callerId, String displayName,
                             Duration ringTimeout, Listener listener, Runnable onGone) throws IOException, ParseException {
@@ -324,9 +326,12 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 MediaPlan np = newPlan;
                 sdp = local.next(l -> ctx.negotiator().answer(np, l));
             } else {
-                // No offer: ours goes in the 200, the answer comes in the ACK.
-                List<SdesCrypto> keys = crypto;
+                // No offer: ours goes in the 200, the answer comes in the ACK; with the media
+                // protection in use (the peer cannot refuse an offer in a 200).
+                MediaPlan current = plan;
+                List<SdesCrypto> keys = current != null && current.srtp() == null ? List.of() : crypto;
                 sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, keys));
+                offeredInOk = keys;
                 awaitingAnswerInAck = true;
             }
             try {
@@ -349,8 +354,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
             awaitingAnswerInAck = false;
             byte[] body = ackRequest.getRawContent();
             if (body != null && body.length > 0
-                    && ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(), crypto)
-                            instanceof Negotiation.Accepted a) {
+                    && ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(),
+                            offeredInOk) instanceof Negotiation.Accepted a) {
                 applyPlan(a.plan());
             }
         });
