@@ -2,7 +2,13 @@ package org.passerelle.sip;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +41,7 @@ class DialOutTlsTest {
     private SipServer callee;
     private RecordingHandler answering;
     private int calleeTlsPort;
+    private TestTls calleeTls;
 
     @AfterEach
     void stop() {
@@ -43,7 +52,7 @@ class DialOutTlsTest {
     private void start() throws IOException {
         Files.createDirectories(dir.resolve("callee"));
         Files.createDirectories(dir.resolve("caller"));
-        TestTls calleeTls = TestTls.in(dir.resolve("callee"));
+        calleeTls = TestTls.in(dir.resolve("callee"));
         TestTls callerTls = TestTls.in(dir.resolve("caller"));
         calleeTlsPort = SipServerTest.freePort();
         int base = 20000 + (int) (Math.random() * 20000) & ~1;
@@ -115,6 +124,115 @@ class DialOutTlsTest {
                 () -> caller.dial(udp, "sip:board@127.0.0.1", null, null, new Listener()));
         assertTrue(e.getMessage().contains("needs transport tls"), e.getMessage());
         assertEquals(0, caller.activeCalls());
+    }
+
+    @Test
+    void optionalSrtpOffersPlainRtpAfterA488FromATls12Peer() throws Exception {
+        start();
+        try (Tls12Uas uas = new Tls12Uas(calleeTls, 488, 486)) {
+            Listener l = new Listener();
+            caller.dial(tls12Trunk(uas, SrtpMode.OPTIONAL), "sip:desk@127.0.0.1:" + uas.port() + ";transport=tls",
+                    null, null, l);
+            DialResult r = l.ended.get(10, TimeUnit.SECONDS);
+            assertEquals(DialResult.Outcome.BUSY, r.outcome(), r::toString);
+            String first = uas.invites.poll(1, TimeUnit.SECONDS);
+            String second = uas.invites.poll(1, TimeUnit.SECONDS);
+            assertNotNull(second, "one INVITE only");
+            assertTrue(RawSipPhone.body(first).contains(" RTP/SAVP "), first);
+            assertTrue(RawSipPhone.body(first).contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"), first);
+            assertTrue(RawSipPhone.body(first).contains("a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:"), first);
+            assertTrue(RawSipPhone.body(second).contains(" RTP/AVP "), second);
+            assertFalse(RawSipPhone.body(second).contains("crypto"), second);
+            assertEquals("1 INVITE", RawSipPhone.header(first, "CSeq"));
+            assertEquals("2 INVITE", RawSipPhone.header(second, "CSeq"));
+            assertEquals(RawSipPhone.header(first, "Call-ID"), RawSipPhone.header(second, "Call-ID"));
+        }
+    }
+
+    @Test
+    void mandatorySrtpTakesA488AsTheAnswer() throws Exception {
+        start();
+        try (Tls12Uas uas = new Tls12Uas(calleeTls, 488)) {
+            Listener l = new Listener();
+            caller.dial(tls12Trunk(uas, SrtpMode.MANDATORY), "sip:desk@127.0.0.1:" + uas.port() + ";transport=tls",
+                    null, null, l);
+            DialResult r = l.ended.get(10, TimeUnit.SECONDS);
+            assertEquals(DialResult.Outcome.REJECTED, r.outcome(), r::toString);
+            assertEquals(488, r.sipCode());
+            assertNotNull(uas.invites.poll(1, TimeUnit.SECONDS));
+            assertNull(uas.invites.poll(300, TimeUnit.MILLISECONDS), "a second INVITE");
+        }
+    }
+
+    private static OutboundTrunk tls12Trunk(Tls12Uas uas, SrtpMode srtp) {
+        return new OutboundTrunk("tls12", "127.0.0.1:" + uas.port(), "tls", null, false, Duration.ofMinutes(5),
+                "+33100000000", List.of(), "e164", srtp);
+    }
+
+    /**
+     * A SIP peer speaking TLS 1.2 only (our stack's own peer speaks 1.3), with the callee's
+     * certificate: it answers each INVITE with the next of its statuses and ignores the ACKs.
+     */
+    private static final class Tls12Uas implements AutoCloseable {
+        final BlockingQueue<String> invites = new LinkedBlockingQueue<>();
+        private final SSLServerSocket server;
+
+        Tls12Uas(TestTls identity, int... statuses) throws Exception {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(identity.credentials().keyManagers(), null, null);
+            server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 5,
+                    InetAddress.getLoopbackAddress());
+            server.setEnabledProtocols(new String[] {"TLSv1.2"});
+            Thread.ofVirtual().start(() -> serve(statuses));
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void serve(int[] statuses) {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                int next = 0;
+                for (String m = read(in); m != null; m = read(in)) {
+                    if (!m.startsWith("INVITE ")) continue;
+                    invites.add(m);
+                    int status = statuses[Math.min(next++, statuses.length - 1)];
+                    StringBuilder r = new StringBuilder("SIP/2.0 " + status + " Not Here\r\n");
+                    for (String h : List.of("Via", "From", "Call-ID", "CSeq")) {
+                        r.append(h).append(": ").append(RawSipPhone.header(m, h)).append("\r\n");
+                    }
+                    r.append("To: ").append(RawSipPhone.header(m, "To")).append(";tag=tls12\r\n");
+                    r.append("Content-Length: 0\r\n\r\n");
+                    out.write(r.toString().getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // closed by the test
+            }
+        }
+
+        /** One SIP message (headers, then Content-Length bytes of body); null at the end. */
+        private static String read(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (true) {
+                int b = in.read();
+                if (b < 0) return null;
+                head.write(b);
+                String h = head.toString(StandardCharsets.UTF_8);
+                if (h.equals("\r\n")) head.reset();
+                if (!h.endsWith("\r\n\r\n")) continue;
+                String length = RawSipPhone.header(h, "Content-Length");
+                byte[] body = in.readNBytes(length == null ? 0 : Integer.parseInt(length));
+                return h + new String(body, StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
     }
 
     /** Events and RTP payloads of one dial-out. */
