@@ -125,7 +125,7 @@ public final class SipServer implements AutoCloseable {
                 tlsCredentials = config.tls().load();
                 // In memory only: handed to the stack's SecurityManagerProvider by stack name.
                 TlsSecurityManagerProvider.offer(props.getProperty("javax.sip.STACK_NAME"),
-                        tlsCredentials);
+                        tlsCredentials, config.tls().loadTrusted());
                 tlsProperties(props);
             }
             FlowRouter.register(props.getProperty("javax.sip.STACK_NAME"), this);
@@ -199,8 +199,9 @@ public final class SipServer implements AutoCloseable {
         // Our 400 for unparseable requests, on UDP and TCP alike.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", AnsweringParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        // JAIN-SIP's NIO processors; the TLS one keeps the first request on connections we open.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
-                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+                org.passerelle.sip.tls.NioProcessorFactory.class.getName());
         // Bounds: message size (UDP receive buffer, stream framing; one byte more so the router can
         // tell a truncated datagram and answer 513), transactions and TCP connections, so a flood
         // of half-open INVITEs or idle connections cannot exhaust memory.

@@ -152,6 +152,8 @@ public final class BaresipPhone implements AutoCloseable {
                 "snd_path .",
                 // The CA (our test certificate) the TLS transport trusts; TLS listens on sip_listen's port + 1.
                 b.tlsCaFile != null ? "sip_cafile " + b.tlsCaFile : "",
+                // Its own certificate and key (one PEM file), to accept TLS connections.
+                b.tlsCertificate != null ? "sip_certificate " + b.tlsCertificate : "",
                 "");
     }
 
@@ -246,6 +248,11 @@ public final class BaresipPhone implements AutoCloseable {
     /** This phone's own address, for calling it directly. */
     public String sipUri() {
         return "sip:" + name + "@127.0.0.1:" + sipPort;
+    }
+
+    /** Where it accepts SIP over TLS when it has a certificate: baresip binds the SIP port + 1. */
+    public int tlsPort() {
+        return sipPort + 1;
     }
 
     public int sipPort() {
@@ -414,6 +421,7 @@ public final class BaresipPhone implements AutoCloseable {
         private Duration lifetime = Duration.ofSeconds(120);
         private String mediaenc;
         private Path tlsCaFile;
+        private Path tlsCertificate;
 
         private Builder(String name, Path workRoot) {
             if (!name.matches("[a-zA-Z0-9_-]+")) {
@@ -456,6 +464,12 @@ public final class BaresipPhone implements AutoCloseable {
         /** Trust this PEM certificate (CA file) for SIP over TLS (config sip_cafile). */
         public Builder trustingTls(Path caFile) {
             this.tlsCaFile = caFile;
+            return this;
+        }
+
+        /** Accept SIP over TLS with this certificate and key (one PEM file; config sip_certificate). */
+        public Builder tlsCertificate(Path certAndKey) {
+            this.tlsCertificate = certAndKey;
             return this;
         }
 

@@ -1,6 +1,15 @@
 package org.passerelle.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.passerelle.gateway.GatewaySettings;
+import org.passerelle.gateway.config.GatewayConfig;
 import org.passerelle.sip.tls.SelfSignedCertificate;
 import org.passerelle.sip.tls.SipTls;
 import org.passerelle.sip.tls.TlsCredentials;
@@ -107,6 +117,102 @@ class SipTlsSrtpTest {
             assertTrue(!log.contains("tls: accept error"), "we tried a new TLS connection to the phone:\n"
                     + erin.logTail());
         }
+        gateway.awaitActiveCalls(0, Duration.ofSeconds(10));
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().httpPort()
+                + path)).timeout(Duration.ofSeconds(5));
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String dialStatus(String id) {
+        try {
+            return JSON.readTree(admin("GET", "/api/dials/" + id, null).body()).get("status").asText();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Room "board" has alice (plain phone, 440 Hz); the gateway dials desk (1000 Hz, answers by
+     * itself) through a trunk over TLS with {@code srtp}; desk accepts TLS with its own
+     * certificate, which is the only one the gateway trusts. Both hear each other; our hang-up
+     * ends the call. Returns desk's log.
+     */
+    private String dialOutOverTls(String srtp, String deskMediaenc) throws Exception {
+        TlsCredentials deskId = SelfSignedCertificate.generate("desk", List.of("127.0.0.1"), Duration.ofDays(1));
+        Path deskCert = work.resolve("desk-cert.pem");
+        Path deskKey = work.resolve("desk-key.pem");
+        SelfSignedCertificate.writePem(deskId, deskCert, deskKey);
+        Path deskBoth = work.resolve("desk-both.pem");
+        Files.writeString(deskBoth, Files.readString(deskCert) + Files.readString(deskKey));
+        BaresipPhone.Builder deskBuilder = BaresipPhone.builder("desk", work).tone(1000).autoAnswer()
+                .tlsCertificate(deskBoth);
+        if (deskMediaenc != null) deskBuilder.mediaenc(deskMediaenc);
+        try (BaresipPhone desk = deskBuilder.start()) {
+            gateway.close();
+            gateway = TestGateway.start(GatewaySettings.from(GatewayConfig.parse("t", String.join("\n",
+                    "sip:",
+                    "  tls: {port: " + tlsPort + ", certificate: " + cert + ", privateKey: "
+                            + work.resolve("gateway-key.pem") + ", trustedCertificates: " + deskCert + "}",
+                    "trunks:",
+                    "  outbound:",
+                    "    - name: secure-lab",
+                    "      proxy: \"127.0.0.1:" + desk.tlsPort() + "\"",
+                    "      transport: tls",
+                    "      srtp: " + srtp,
+                    ""))));
+            try (BaresipPhone alice = BaresipPhone.builder("alice", work).tone(440)
+                    .calling(gateway.roomUri("board")).start()) {
+                alice.awaitEstablished(Duration.ofSeconds(10));
+                gateway.awaitParticipants("board", 1, Duration.ofSeconds(10));
+                HttpResponse<String> res = admin("POST", "/api/rooms/board/dial",
+                        "{\"to\": \"sip:desk@127.0.0.1:" + desk.tlsPort() + ";transport=tls\"}");
+                assertEquals(202, res.statusCode(), res.body());
+                JsonNode dial = JSON.readTree(res.body());
+                String id = dial.get("id").asText();
+                assertEquals("secure-lab", dial.get("trunk").asText());
+                Await.until(() -> "ANSWERED".equals(dialStatus(id)), Duration.ofSeconds(15),
+                        () -> "not answered (" + dialStatus(id) + "); desk log:\n" + desk.logTail());
+                desk.awaitEstablished(Duration.ofSeconds(5));
+                gateway.awaitParticipants("board", 2, Duration.ofSeconds(5));
+                Await.pause(RoomConversation.SETTLE);
+                long from = System.nanoTime();
+                Await.pause(RoomConversation.LISTEN);
+                long to = System.nanoTime();
+                assertEquals(202, admin("DELETE", "/api/dials/" + id, null).statusCode());
+                desk.awaitClosed(Duration.ofSeconds(10));
+                Await.until(() -> "ENDED".equals(dialStatus(id)), Duration.ofSeconds(10),
+                        () -> "the dial-out did not end: " + dialStatus(id));
+                alice.close();
+                desk.close();
+                ToneAssertions.hearsOnly(desk, desk.recordingBetween(from, to), 440, 1000);
+                ToneAssertions.hearsOnly(alice, alice.recordingBetween(from, to), 1000, 440);
+                String deskLog = Files.readString(desk.log());
+                assertTrue(deskLog.contains("Call established"), "desk:\n" + desk.logTail());
+                return deskLog;
+            }
+        }
+    }
+
+    @Test
+    void dialOutThroughATlsTrunkWithMandatorySrtp() throws Exception {
+        String deskLog = dialOutOverTls("mandatory", "srtp-mand");
+        assertTrue(deskLog.contains("SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_"), "no SRTP at the desk:\n"
+                + deskLog);
+        gateway.awaitActiveCalls(0, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void optionalSrtpFallsBackToPlainRtpWithAPhoneWithoutSrtp() throws Exception {
+        String deskLog = dialOutOverTls("optional", null);
+        assertFalse(deskLog.contains("SRTP is Enabled"), deskLog);
         gateway.awaitActiveCalls(0, Duration.ofSeconds(10));
     }
 

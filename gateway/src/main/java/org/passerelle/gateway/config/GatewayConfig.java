@@ -128,6 +128,15 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
         Telephony telephony = telephonyParser.parse(tree, sip.isObject() ? tree.get("sip") instanceof Map<?, ?> m
                 ? m.get("directCalls") : null : null);
 
+        if (sip.get("tls") == null) {
+            // Our TLS client runs on the TLS listening point: a tls trunk needs sip.tls.
+            JsonNode out = root.path("trunks").path("outbound");
+            for (int i = 0; out.isArray() && i < out.size(); i++) {
+                if ("tls".equals(out.get(i).path("transport").asText())) {
+                    r.errors.add("trunks.outbound[" + i + "].transport: tls needs sip.tls (our certificate and TLS port)");
+                }
+            }
+        }
         List<String> errors = new ArrayList<>();
         YamlLines lines = YamlLines.of(yaml);
         for (String e : r.errors) {
@@ -209,7 +218,7 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
          */
         SipTls tls(String path, JsonNode node, int sipPort) {
             if (node == null || node.isNull()) return null;
-            JsonNode t = section(path, node, Set.of("port", "certificate", "privateKey"));
+            JsonNode t = section(path, node, Set.of("port", "certificate", "privateKey", "trustedCertificates"));
             if (t.isEmpty()) return null;
             int before = errors.size();
             int port = port(path + ".port", t.get("port"), SipTls.DEFAULT_PORT);
@@ -220,10 +229,12 @@ public record GatewayConfig(String bind, int sipPort, String publicAddress, int 
             if (port == sipPort && errors.size() == before) {
                 errors.add(path + ".port: must differ from sip.port " + sipPort + " (TCP uses it)");
             }
+            String trusted = text(path + ".trustedCertificates", t.get("trustedCertificates"), null);
             if (errors.size() > before) return null;
-            SipTls tls = new SipTls(port, Path.of(cert), Path.of(key));
+            SipTls tls = new SipTls(port, Path.of(cert), Path.of(key), trusted == null ? null : Path.of(trusted));
             try {
                 tls.load();
+                tls.loadTrusted();
             } catch (TlsFileException e) {
                 errors.add(path + "." + e.getMessage());
                 return null;

@@ -17,6 +17,7 @@ import org.passerelle.dialplan.DialPlanParser;
 import org.passerelle.gateway.ivr.HttpPinDirectory;
 import org.passerelle.gateway.ivr.PinDirectory;
 import org.passerelle.gateway.ivr.StaticPinDirectory;
+import org.passerelle.sip.sdp.SrtpMode;
 import org.passerelle.sip.trunk.Credentials;
 import org.passerelle.sip.trunk.InboundTrunk;
 import org.passerelle.sip.trunk.OutboundTrunk;
@@ -37,7 +38,8 @@ import org.passerelle.sip.trunk.OutboundTrunk;
  *   outbound:
  *     - name: operator-out
  *       proxy: sip.operator.example:5060
- *       transport: udp
+ *       transport: udp                 # udp, tcp or tls (tls needs sip.tls)
+ *       srtp: off                      # off, optional or mandatory (SDES, needs transport tls)
  *       auth: {username: "0142000000", password: "change-me"}
  *       register: true
  *       registerExpirySeconds: 600
@@ -190,12 +192,29 @@ public final class TelephonyParser {
             Map<String, Object> m = tree.map(list.get(i), path);
             if (m == null) continue;
             tree.unknownKeys(m, Set.of("name", "proxy", "transport", "auth", "register", "registerExpirySeconds",
-                    "callerId", "prefixes", "numberFormat"), path);
+                    "callerId", "prefixes", "numberFormat", "srtp"), path);
             String name = name(m, path, names);
             String proxy = tree.required(m, "proxy", path);
             String transport = tree.text(m.get("transport"), path + ".transport", "udp");
-            if (!transport.equals("udp") && !transport.equals("tcp")) {
-                tree.problem(path + ".transport", "must be udp or tcp, not " + transport);
+            if (!transport.equals("udp") && !transport.equals("tcp") && !transport.equals("tls")) {
+                tree.problem(path + ".transport", "must be udp, tcp or tls, not " + transport);
+            }
+            Object rawSrtp = m.get("srtp");
+            // YAML 1.1 reads an unquoted off as false.
+            String srtpText = rawSrtp instanceof Boolean b ? (b ? "true" : "off")
+                    : tree.text(rawSrtp, path + ".srtp", "off");
+            SrtpMode srtp = switch (srtpText) {
+                case "off" -> SrtpMode.OFF;
+                case "optional" -> SrtpMode.OPTIONAL;
+                case "mandatory" -> SrtpMode.MANDATORY;
+                default -> {
+                    tree.problem(path + ".srtp", "must be off, optional or mandatory, not " + srtpText);
+                    yield SrtpMode.OFF;
+                }
+            };
+            if (srtp != SrtpMode.OFF && !transport.equals("tls")) {
+                // RFC 4568 §8.3: SDES keys are in clear in the SDP.
+                tree.problem(path + ".srtp", srtpText + " needs transport: tls (SDES keys travel in the SDP)");
             }
             Credentials auth = m.get("auth") == null ? null : credentials(m.get("auth"), path + ".auth", false);
             boolean register = tree.bool(m.get("register"), path + ".register", false);
@@ -216,7 +235,7 @@ public final class TelephonyParser {
             }
             if (name != null && proxy != null) {
                 out.add(new OutboundTrunk(name, proxy, transport, auth, register, Duration.ofSeconds(expiry), callerId,
-                        prefixes, format));
+                        prefixes, format, srtp));
             }
         }
         return out;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.sip.sdp.SrtpMode;
 import org.passerelle.sip.tls.SelfSignedCertificate;
 import org.passerelle.sip.tls.SipTls;
 import org.passerelle.sip.tls.TlsCredentials;
@@ -75,5 +76,59 @@ class SipTlsConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("t.yaml",
                 "sip:\n  port: 5070\n  tls: {port: 5070, certificate: " + f[0] + ", privateKey: " + f[1] + "}\n"));
         assertTrue(e.getMessage().contains("sip.tls.port: must differ from sip.port 5070"), e.getMessage());
+    }
+
+    @Test
+    void tlsTrunksWithSrtpAndTrustedCertificates() throws Exception {
+        Path[] gw = pem("gw");
+        Path[] peer = pem("peer");
+        GatewayConfig c = GatewayConfig.parse("t.yaml", "sip:\n  tls: {certificate: " + gw[0] + ", privateKey: " + gw[1]
+                + ", trustedCertificates: " + peer[0] + "}\n"
+                + """
+                trunks:
+                  outbound:
+                    - {name: a, proxy: "sbc.example:5061", transport: tls, srtp: mandatory}
+                    - {name: b, proxy: sbc.example, transport: tls, srtp: optional}
+                    - {name: c, proxy: sbc.example, transport: tls, srtp: off}
+                    - {name: d, proxy: sbc.example, transport: tls}
+                    - {name: e, proxy: sbc.example}
+                """);
+        assertEquals(peer[0], c.sipTls().trusted());
+        assertEquals(List.of(TlsCredentials.load(peer[0], peer[1]).certificate()), c.sipTls().loadTrusted());
+        var out = c.telephony().outbound();
+        assertEquals(List.of("tls", "tls", "tls", "tls", "udp"), out.stream().map(t -> t.transport()).toList());
+        assertEquals(List.of(SrtpMode.MANDATORY, SrtpMode.OPTIONAL, SrtpMode.OFF, SrtpMode.OFF, SrtpMode.OFF),
+                out.stream().map(t -> t.srtp()).toList());
+        // Without trustedCertificates: the JDK's CA set.
+        c = GatewayConfig.parse("t.yaml", "sip:\n  tls: {certificate: " + gw[0] + ", privateKey: " + gw[1] + "}\n");
+        assertNull(c.sipTls().trusted());
+        assertEquals(List.of(), c.sipTls().loadTrusted());
+    }
+
+    @Test
+    void tlsTrunkAndSrtpMistakesAreNamedWithTheirPath() throws Exception {
+        Path[] gw = pem("gw");
+        Path missing = dir.resolve("ca.pem");
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("t.yaml", """
+                trunks:
+                  outbound:
+                    - {name: a, proxy: sbc.example, transport: udp, srtp: mandatory}
+                    - {name: b, proxy: sbc.example, transport: tls}
+                    - {name: c, proxy: sbc.example, transport: tls, srtp: sometimes}
+                    - {name: d, proxy: sbc.example, transport: sctp}
+                """));
+        assertEquals(List.of(
+                "trunks.outbound[1].transport: tls needs sip.tls (our certificate and TLS port) (line 4)",
+                "trunks.outbound[2].transport: tls needs sip.tls (our certificate and TLS port) (line 5)",
+                "trunks.outbound[0].srtp: mandatory needs transport: tls (SDES keys travel in the SDP) (line 3)",
+                "trunks.outbound[2].srtp: must be off, optional or mandatory, not sometimes (line 5)",
+                "trunks.outbound[3].transport: must be udp, tcp or tls, not sctp (line 6)"), e.errors());
+        e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("t.yaml", "sip:\n  tls: {certificate: "
+                + gw[0] + ", privateKey: " + gw[1] + ", trustedCertificates: " + missing + "}\n"));
+        assertEquals(List.of("sip.tls.trustedCertificates: " + missing + ": no such file (line 2)"), e.errors());
+        e = assertThrows(ConfigException.class, () -> GatewayConfig.parse("t.yaml", "sip:\n  tls: {certificate: "
+                + gw[0] + ", privateKey: " + gw[1] + ", trustedCertificates: " + gw[1] + "}\n"));
+        assertTrue(e.errors().getFirst().startsWith("sip.tls.trustedCertificates: " + gw[1]
+                + ": holds something else than certificates"), e.errors().toString());
     }
 }

@@ -8,6 +8,8 @@ public enum OutboundCallEvent {
     EARLY_ANSWER,
     /** 401/407 answered with credentials: a new INVITE goes out (CSeq + 1, RFC 3261 §22.2). */
     CHALLENGED,
+    /** 488 to our SRTP offer with srtp optional: a new INVITE offers plain RTP (CSeq + 1). */
+    OFFER_REFUSED,
     /** 2xx: ACK sent. */
     ANSWERED,
     /** Ring timeout or hang-up before the answer: CANCEL sent (RFC 3261 §9.1). */

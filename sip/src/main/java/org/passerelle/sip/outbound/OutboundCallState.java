@@ -25,7 +25,7 @@ public enum OutboundCallState {
                 // A 180 after a 183 keeps the early media flowing.
                 case PROVISIONAL -> this == EARLY_MEDIA ? EARLY_MEDIA : PROCEEDING;
                 case EARLY_ANSWER -> EARLY_MEDIA;
-                case CHALLENGED -> CALLING;
+                case CHALLENGED, OFFER_REFUSED -> CALLING;
                 case ANSWERED -> CONFIRMED;
                 case CANCEL -> CANCELLING;
                 case FINAL_ERROR, FAILURE -> TERMINATED;

@@ -3,6 +3,7 @@ package org.passerelle.sip.outbound;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ import org.passerelle.sip.sdp.LocalMedia;
 import org.passerelle.sip.sdp.MediaDirection;
 import org.passerelle.sip.sdp.MediaPlan;
 import org.passerelle.sip.sdp.Negotiation;
+import org.passerelle.sip.sdp.SdesCrypto;
+import org.passerelle.sip.sdp.SdpNegotiator;
+import org.passerelle.sip.sdp.SrtpMode;
 import org.passerelle.sip.trunk.Credentials;
 import org.passerelle.sip.trunk.OutboundTrunk;
 import org.passerelle.transcoder.codec.AudioCodec;
@@ -86,6 +90,13 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
     private ScheduledFuture<?> timer;
 
     private volatile MediaPlan plan;
+    /**
+     * Our a=crypto lines while we offer SDES-SRTP (RFC 4568), empty once we offer plain RTP (the
+     * trunk's srtp is off, or optional and the far end refused SRTP). Owned by the executor.
+     */
+    private List<SdesCrypto> crypto;
+    /** The a=crypto lines of the offer in our 200 to a re-INVITE without SDP, for the ACK's answer. */
+    private List<SdesCrypto> offeredInOk = List.of();
 
     private OutboundSipCall(OutboundContext ctx, OutboundTrunk trunk, String target, String callerId, String displayName,
                             Duration ringTimeout, Listener listener, Runnable onGone) throws IOException, ParseException {
@@ -107,10 +118,9 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 ctx.config().rtpTimeout(), pool, this);
         long sessionId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
         this.local = new LocalDescription(new LocalMedia(advertised, rtp.localPort(), sessionId, sessionId));
+        this.crypto = trunk.srtp().allowsSrtp() ? SdpNegotiator.freshCryptoOffer() : List.of();
         try {
-            String sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV));
-            invite.setContent(sdp.getBytes(StandardCharsets.UTF_8),
-                    ctx.headers().createContentTypeHeader("application", "sdp"));
+            setOffer(invite);
         } catch (ParseException | RuntimeException e) {
             rtp.close();
             throw e;
@@ -120,11 +130,24 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
     static OutboundSipCall create(OutboundContext ctx, OutboundTrunk trunk, String target, String callerId,
                                   String displayName, Duration ringTimeout, Listener listener, Runnable onGone)
             throws IOException {
+        if (trunk.srtp().allowsSrtp() && !"tls".equalsIgnoreCase(trunk.transport())) {
+            // RFC 4568 §8.3: SDES keys travel in the SDP, never in clear.
+            throw new IllegalArgumentException("trunk " + trunk.name() + ": srtp " + trunk.srtp()
+                    + " needs transport tls, not " + trunk.transport());
+        }
         try {
             return new OutboundSipCall(ctx, trunk, target, callerId, displayName, ringTimeout, listener, onGone);
         } catch (ParseException e) {
             throw new IllegalArgumentException("cannot dial " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Our SDP offer in {@code request}: RTP/SAVP with our a=crypto lines, or plain RTP/AVP without. */
+    private void setOffer(Request request) throws ParseException {
+        List<SdesCrypto> keys = crypto;
+        String sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, keys));
+        request.setContent(sdp.getBytes(StandardCharsets.UTF_8),
+                ctx.headers().createContentTypeHeader("application", "sdp"));
     }
 
     private Request buildInvite(String fromUser, String displayName) throws ParseException {
@@ -135,7 +158,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         Request r = ctx.request(Request.INVITE, requestUri, from, Long.toHexString(ThreadLocalRandom.current().nextLong()),
                 to, callId, 1, proxy.transport(), advertised);
         if (!(requestUri instanceof SipURI s && proxy.host().equalsIgnoreCase(s.getHost())
-                && proxy.effectivePort() == (s.getPort() > 0 ? s.getPort() : 5060))) {
+                && proxy.effectivePort() == new ProxyAddress(s.getHost(), s.getPort(), proxy.transport()).effectivePort())) {
             // A SIP URI elsewhere still leaves through the trunk's proxy (loose routing, RFC 3261 §16.12).
             SipURI route = ctx.sipUri(null, proxy.hostPort(), proxy.transport());
             route.setLrParam();
@@ -292,7 +315,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
             if (body != null && body.length > 0) {
                 MediaPlan current = plan;
                 Negotiation n = ctx.negotiator().answerOffer(new String(body, StandardCharsets.UTF_8),
-                        current == null ? null : current.codec());
+                        current == null ? null : current.codec(), trunk.srtp(),
+                        current == null || current.srtp() == null ? null : current.srtp().local());
                 if (!(n instanceof Negotiation.Accepted a)) {
                     // The old session stays as it was.
                     respond(st, n instanceof Negotiation.Malformed ? Response.BAD_REQUEST : Response.NOT_ACCEPTABLE_HERE);
@@ -302,8 +326,12 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
                 MediaPlan np = newPlan;
                 sdp = local.next(l -> ctx.negotiator().answer(np, l));
             } else {
-                // No offer: ours goes in the 200, the answer comes in the ACK.
-                sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV));
+                // No offer: ours goes in the 200, the answer comes in the ACK; with the media
+                // protection in use (the peer cannot refuse an offer in a 200).
+                MediaPlan current = plan;
+                List<SdesCrypto> keys = current != null && current.srtp() == null ? List.of() : crypto;
+                sdp = local.next(l -> ctx.negotiator().offer(l, MediaDirection.SENDRECV, keys));
+                offeredInOk = keys;
                 awaitingAnswerInAck = true;
             }
             try {
@@ -326,7 +354,8 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
             awaitingAnswerInAck = false;
             byte[] body = ackRequest.getRawContent();
             if (body != null && body.length > 0
-                    && ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8)) instanceof Negotiation.Accepted a) {
+                    && ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(),
+                            offeredInOk) instanceof Negotiation.Accepted a) {
                 applyPlan(a.plan());
             }
         });
@@ -380,7 +409,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         if (code == Response.TRYING) return;
         byte[] body = r.getRawContent();
         if (body != null && body.length > 0 && state != OutboundCallState.CANCELLING) {
-            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8));
+            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(), crypto);
             if (n instanceof Negotiation.Accepted a) {
                 // RFC 3261 §13.2.1 / RFC 3960: the answer in a provisional lets early media flow.
                 if (!transition(OutboundCallEvent.EARLY_ANSWER)) return;
@@ -430,7 +459,7 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         MediaPlan p = plan;
         byte[] body = r.getRawContent();
         if (body != null && body.length > 0) {
-            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8));
+            Negotiation n = ctx.negotiator().acceptAnswer(new String(body, StandardCharsets.UTF_8), trunk.srtp(), crypto);
             p = n instanceof Negotiation.Accepted a ? a.plan() : null;
             if (p == null) LOG.info("200 with unusable SDP: {}", n);
         }
@@ -446,13 +475,14 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         cancelTimer();
         applyPlan(p);
         if (!p.held()) rtp.watchActivity();
-        LOG.info("answered: {}/{}", p.codec(), p.payloadType());
+        LOG.info("answered: {}/{}{}", p.codec(), p.payloadType(), p.srtp() != null ? " SRTP " + p.srtp().suite() : "");
         listener.onAnswered();
     }
 
     private void finalError(Response r) {
         int code = r.getStatusCode();
         if ((code == 401 || code == 407) && state != OutboundCallState.CANCELLING && answerChallenge(r)) return;
+        if (code == Response.NOT_ACCEPTABLE_HERE && state != OutboundCallState.CANCELLING && offerPlainRtp()) return;
         if (state == OutboundCallState.CANCELLING) {
             transition(OutboundCallEvent.FINAL_ERROR);
             end(cancelResult);
@@ -489,6 +519,32 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
         }
         if (!transition(OutboundCallEvent.CHALLENGED)) return false;
         LOG.info("INVITE challenged ({}), sent again with credentials", r.getStatusCode());
+        provisionalSeen = false;
+        sendInvite();
+        return true;
+    }
+
+    /**
+     * With srtp optional, a 488 to our RTP/SAVP offer: the INVITE again with a plain RTP/AVP offer
+     * (CSeq + 1, a new transaction), once. RFC 4568 has no plain fallback inside one m-line offer.
+     * False when the trunk wants SRTP only, or we offered plain RTP already.
+     */
+    private boolean offerPlainRtp() {
+        if (trunk.srtp() != SrtpMode.OPTIONAL || crypto.isEmpty()) return false;
+        try {
+            Request next = (Request) invite.clone();
+            ((CSeqHeader) next.getHeader(CSeqHeader.NAME)).setSeqNumber(seq(invite) + 1);
+            // A new transaction: the stack gives the Via a new branch (RFC 3261 §8.1.1.7).
+            ((ViaHeader) next.getHeader(ViaHeader.NAME)).removeParameter("branch");
+            crypto = List.of();
+            setOffer(next);
+            invite = next;
+        } catch (Exception e) {
+            LOG.warn("cannot offer plain RTP: {}", e.toString());
+            return false;
+        }
+        if (!transition(OutboundCallEvent.OFFER_REFUSED)) return false;
+        LOG.info("SRTP refused (488), INVITE sent again with plain RTP");
         provisionalSeen = false;
         sendInvite();
         return true;
@@ -547,7 +603,15 @@ final class OutboundSipCall implements OutboundCall, RtpLeg.Receiver {
 
     private void applyPlan(MediaPlan p) {
         plan = p;
-        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend());
+        boolean protectedAsAgreed = true;
+        try {
+            rtp.configureSrtp(p.srtp());
+        } catch (GeneralSecurityException e) {
+            // Never in clear what was agreed encrypted: we stay silent instead.
+            LOG.warn("SRTP not set up, not sending: {}", e.toString());
+            protectedAsAgreed = false;
+        }
+        rtp.configure(p.payloadType(), p.telephoneEventPayloadType(), p.remoteRtp(), p.weSend() && protectedAsAgreed);
         rtp.configureDtmf(p.codec().rtpClockRate(), p.telephoneEventRate());
         if (p.held()) {
             rtp.pauseActivityWatch();

@@ -6,8 +6,8 @@ import java.util.Locale;
  * A trunk's proxy as "host[:port]" (IPv6 in brackets), with the transport to reach it.
  *
  * @param host      name or literal (IPv6 without brackets)
- * @param port      port, or -1 for the default (5060, RFC 3261 §19.1.2)
- * @param transport "udp" or "tcp"
+ * @param port      port, or -1 for the default (5060, 5061 for TLS, RFC 3261 §19.1.2)
+ * @param transport "udp", "tcp" or "tls"
  */
 public record ProxyAddress(String host, int port, String transport) {
 
@@ -37,7 +37,7 @@ public record ProxyAddress(String host, int port, String transport) {
 
     /** The port to send to. */
     public int effectivePort() {
-        return port > 0 ? port : 5060;
+        return port > 0 ? port : "tls".equals(transport) ? 5061 : 5060;
     }
 
     /** host[:port] for a SIP URI. */

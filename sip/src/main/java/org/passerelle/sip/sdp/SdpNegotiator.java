@@ -166,18 +166,37 @@ public final class SdpNegotiator {
 
     /** Reads the peer's answer to our {@link #offer offer} (late offer, RFC 3261 §13.2.1). */
     public Negotiation acceptAnswer(String answer) {
+        return acceptAnswer(answer, SrtpMode.OFF, List.of());
+    }
+
+    /**
+     * Same, for an offer that carried {@code ours} a=crypto lines (RTP/SAVP): the answer's a=crypto
+     * with the tag and suite of one of ours keys what the peer sends (RFC 4568 §7.1.3), ours what we
+     * send. An answer without one is refused, except a plain RTP/AVP answer under
+     * {@link SrtpMode#OPTIONAL}: a peer that does not do SRTP, taken as plain RTP. Without
+     * {@code ours} the answer is read as plain RTP.
+     */
+    public Negotiation acceptAnswer(String answer, SrtpMode mode, List<SdesCrypto> ours) {
         try {
             SessionDescription sd = factory.createSessionDescription(answer);
             for (MediaDescription md : mediaDescriptions(sd)) {
                 Media m = md.getMedia();
                 if (!"audio".equalsIgnoreCase(m.getMediaType()) || m.getMediaPort() == 0) continue;
+                SdesKeys srtp = null;
+                if (!ours.isEmpty()) {
+                    srtp = answeredKeys(md, ours);
+                    boolean plainAnswer = "RTP/AVP".equalsIgnoreCase(String.valueOf(m.getProtocol()).trim());
+                    if (srtp == null && !(mode == SrtpMode.OPTIONAL && plainAnswer)) {
+                        return new Negotiation.NotAcceptable(302, "answer without a usable a=crypto of ours");
+                    }
+                }
                 AudioStream s = AudioStream.read(sd, md);
                 // The answer lists what it will use, first preferred (RFC 3264 §6.1).
                 for (Format f : s.formats) {
                     if (f.codec != null && preference.contains(f.codec)) {
                         int[] te = telephoneEvent(s.formats, f.codec.rtpClockRate());
                         return new Negotiation.Accepted(new MediaPlan(f.codec, f.pt, te[0], te[1], s.ptime,
-                                s.remote, s.direction, s.held(), List.of(), -1));
+                                s.remote, s.direction, s.held(), List.of(), -1, srtp));
                     }
                 }
                 return new Negotiation.NotAcceptable(305, "Incompatible media format");
@@ -186,6 +205,31 @@ public final class SdpNegotiator {
         } catch (SdpException | RuntimeException e) {
             return new Negotiation.Malformed(String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The answer's a=crypto that names one of our offered lines (same tag and suite), with it. */
+    private static SdesKeys answeredKeys(MediaDescription md, List<SdesCrypto> ours) throws SdpException {
+        @SuppressWarnings("unchecked")
+        Vector<Object> attrs = md.getAttributes(false);
+        if (attrs == null) return null;
+        for (Object o : attrs) {
+            Attribute a = (Attribute) o;
+            if (!"crypto".equalsIgnoreCase(a.getName())) continue;
+            if (SdesCrypto.parse(a.getValue()) instanceof SdesCrypto.Usable u) {
+                for (SdesCrypto mine : ours) {
+                    if (mine.tag() == u.crypto().tag() && mine.suite() == u.crypto().suite()) {
+                        return new SdesKeys(u.crypto(), mine);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Fresh a=crypto lines for an offer of ours: tag 1 the 80-bit tag suite, tag 2 the 32-bit one. */
+    public static List<SdesCrypto> freshCryptoOffer() {
+        return List.of(SdesCrypto.fresh(1, SrtpSuite.AES_CM_128_HMAC_SHA1_80),
+                SdesCrypto.fresh(2, SrtpSuite.AES_CM_128_HMAC_SHA1_32));
     }
 
     /** Our answer for a plan from {@link #answerOffer}: same m= lines, others refused with port 0. */
@@ -213,6 +257,16 @@ public final class SdpNegotiator {
 
     /** Our offer of every codec we have, plus telephone-event for each clock rate (RFC 4733 §7.1.1). */
     public String offer(LocalMedia local, MediaDirection direction) {
+        return offer(local, direction, List.of());
+    }
+
+    /**
+     * Same, with SDES when {@code ours} is not empty: RTP/SAVP with those a=crypto lines (RFC 4568
+     * §7.1.1). There is no plain fallback inside one offer: a peer without SRTP refuses it (488),
+     * and the caller offers again without keys if plain RTP will do.
+     */
+    public String offer(LocalMedia local, MediaDirection direction, List<SdesCrypto> ours) {
+        boolean crypto = !ours.isEmpty();
         try {
             SessionDescription sd = session(local);
             List<String> fmts = new ArrayList<>();
@@ -242,8 +296,9 @@ public final class SdpNegotiator {
             }
             attrs.add(factory.createAttribute("ptime", Integer.toString(DEFAULT_PTIME)));
             attrs.add(factory.createAttribute(direction.attribute(), null));
-            MediaDescription md = factory.createMediaDescription("audio", local.rtpPort(), 1, "RTP/AVP",
-                    fmts.toArray(String[]::new));
+            for (SdesCrypto c : ours) attrs.add(factory.createAttribute("crypto", c.attributeValue()));
+            MediaDescription md = factory.createMediaDescription("audio", local.rtpPort(), 1,
+                    crypto ? "RTP/SAVP" : "RTP/AVP", fmts.toArray(String[]::new));
             md.setAttributes(attrs);
             Vector<MediaDescription> out = new Vector<>();
             out.add(md);

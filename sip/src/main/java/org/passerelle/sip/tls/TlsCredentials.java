@@ -101,6 +101,11 @@ public final class TlsCredentials {
     }
 
     private static List<X509Certificate> readCertificates(Path file) throws TlsFileException {
+        return readCertificates(file, "certificate");
+    }
+
+    /** Every CERTIFICATE block of a PEM file; errors name {@code setting}. */
+    static List<X509Certificate> readCertificates(Path file, String setting) throws TlsFileException {
         List<X509Certificate> out = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(in)) {
@@ -109,16 +114,16 @@ public final class TlsCredentials {
                 if (o instanceof X509CertificateHolder h) {
                     out.add(converter.getCertificate(h));
                 } else {
-                    throw new TlsFileException("certificate", file,
+                    throw new TlsFileException(setting, file,
                             "holds something else than certificates (" + kind(o) + ")");
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new TlsFileException("certificate", file, "no such file");
+            throw new TlsFileException(setting, file, "no such file");
         } catch (IOException | CertificateException | RuntimeException e) {
-            throw new TlsFileException("certificate", file, "not a readable PEM certificate: " + e.getMessage());
+            throw new TlsFileException(setting, file, "not a readable PEM certificate: " + e.getMessage());
         }
-        if (out.isEmpty()) throw new TlsFileException("certificate", file, "no PEM certificate in it");
+        if (out.isEmpty()) throw new TlsFileException(setting, file, "no PEM certificate in it");
         return out;
     }
 

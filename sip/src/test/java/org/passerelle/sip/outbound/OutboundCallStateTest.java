@@ -17,6 +17,7 @@ class OutboundCallStateTest {
             legal(s, PROVISIONAL, s == OutboundCallState.EARLY_MEDIA ? OutboundCallState.EARLY_MEDIA : PROCEEDING);
             legal(s, OutboundCallEvent.EARLY_ANSWER, OutboundCallState.EARLY_MEDIA);
             legal(s, CHALLENGED, CALLING);
+            legal(s, OFFER_REFUSED, CALLING);
             legal(s, ANSWERED, CONFIRMED);
             legal(s, CANCEL, CANCELLING);
             legal(s, FINAL_ERROR, TERMINATED);
@@ -49,7 +50,7 @@ class OutboundCallStateTest {
                 if (expected != null) legal++;
             }
         }
-        assertEquals(32, legal);
+        assertEquals(35, legal);
     }
 
     @Test

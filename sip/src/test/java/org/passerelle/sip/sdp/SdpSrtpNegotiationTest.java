@@ -120,4 +120,79 @@ class SdpSrtpNegotiationTest {
         assertTrue(a.contains("m=audio 0 RTP/SAVP 0") && a.contains("m=audio 20000 RTP/AVP 0"), a);
         assertFalse(a.contains("crypto"), a);
     }
+
+    // ---- our own offers (dial-out through a trunk with srtp optional or mandatory) ----
+
+    private static final List<SdesCrypto> OURS = SdpNegotiator.freshCryptoOffer();
+
+    private static String answer(String proto, String... attributes) {
+        List<String> lines = new java.util.ArrayList<>(List.of("v=0", "o=- 1 1 IN IP4 203.0.113.5", "s=-",
+                "c=IN IP4 203.0.113.5", "t=0 0", "m=audio 5004 " + proto + " 0"));
+        for (String a : attributes) lines.add("a=" + a);
+        return sdp(lines.toArray(String[]::new));
+    }
+
+    @Test
+    void ourOfferWithKeysIsSavpWithEachOfThem() {
+        assertEquals(2, OURS.size());
+        assertEquals(SrtpSuite.AES_CM_128_HMAC_SHA1_80, OURS.get(0).suite());
+        assertEquals(SrtpSuite.AES_CM_128_HMAC_SHA1_32, OURS.get(1).suite());
+        assertFalse(java.util.Arrays.equals(OURS.get(0).masterKey(), OURS.get(1).masterKey()), "a key per line");
+        String offer = n.offer(LOCAL, MediaDirection.SENDRECV, OURS);
+        assertTrue(offer.contains("m=audio 20000 RTP/SAVP "), offer);
+        assertTrue(offer.contains("a=crypto:" + OURS.get(0).attributeValue() + "\r\n"), offer);
+        assertTrue(offer.contains("a=crypto:" + OURS.get(1).attributeValue() + "\r\n"), offer);
+        String plain = n.offer(LOCAL, MediaDirection.SENDRECV, List.of());
+        assertTrue(plain.contains("m=audio 20000 RTP/AVP "), plain);
+        assertFalse(plain.contains("crypto"), plain);
+    }
+
+    @Test
+    void answerNamingOneOfOurLinesKeysBothDirections() {
+        String a = answer("RTP/SAVP", "crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" + KEY2);
+        for (SrtpMode mode : List.of(SrtpMode.OPTIONAL, SrtpMode.MANDATORY)) {
+            SdesKeys keys = accepted(n.acceptAnswer(a, mode, OURS)).srtp();
+            assertNotNull(keys, mode.name());
+            assertEquals(SrtpSuite.AES_CM_128_HMAC_SHA1_32, keys.suite());
+            assertSame(OURS.get(1), keys.local(), "we send with the key we offered on that tag");
+            assertEquals(2, keys.remote().tag());
+            assertArrayEquals(java.util.Arrays.copyOf(Base64.getDecoder().decode(KEY2), 16), keys.remote().masterKey());
+        }
+    }
+
+    @Test
+    void answerWithoutOurTagAndSuiteIsRefused() {
+        // Tag 1 is our _80 line: the same tag with another suite names none of ours (RFC 4568 §7.1.3).
+        String wrongSuite = answer("RTP/SAVP", "crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" + KEY2);
+        String noCrypto = answer("RTP/SAVP");
+        for (SrtpMode mode : List.of(SrtpMode.OPTIONAL, SrtpMode.MANDATORY)) {
+            assertInstanceOf(Negotiation.NotAcceptable.class, n.acceptAnswer(wrongSuite, mode, OURS), mode.name());
+            assertInstanceOf(Negotiation.NotAcceptable.class, n.acceptAnswer(noCrypto, mode, OURS), mode.name());
+        }
+    }
+
+    @Test
+    void plainAnswerIsPlainRtpWhenOptionalAndRefusedWhenMandatory() {
+        String plain = answer("RTP/AVP");
+        MediaPlan p = accepted(n.acceptAnswer(plain, SrtpMode.OPTIONAL, OURS));
+        assertNull(p.srtp());
+        assertEquals(AudioCodec.PCMU, p.codec());
+        assertInstanceOf(Negotiation.NotAcceptable.class, n.acceptAnswer(plain, SrtpMode.MANDATORY, OURS));
+        // Our plain offer (after a 488) reads any answer as plain RTP.
+        assertNull(accepted(n.acceptAnswer(plain, SrtpMode.OPTIONAL, List.of())).srtp());
+    }
+
+    @Test
+    void ourOfferAnsweredByAnotherNegotiatorAgreesOnTheKeys() {
+        SdpNegotiator far = new SdpNegotiator(List.of(AudioCodec.PCMU));
+        String offer = n.offer(LOCAL, MediaDirection.SENDRECV, OURS);
+        MediaPlan theirs = accepted(far.answerOffer(offer, null, SrtpMode.MANDATORY, null));
+        String answer = far.answer(theirs, new LocalMedia("192.0.2.20", 30000, 9, 9));
+        MediaPlan ours = accepted(n.acceptAnswer(answer, SrtpMode.MANDATORY, OURS));
+        assertEquals(theirs.srtp().suite(), ours.srtp().suite());
+        assertArrayEquals(ours.srtp().local().masterKey(), theirs.srtp().remote().masterKey());
+        assertArrayEquals(ours.srtp().local().masterSalt(), theirs.srtp().remote().masterSalt());
+        assertArrayEquals(theirs.srtp().local().masterKey(), ours.srtp().remote().masterKey());
+        assertEquals(AudioCodec.PCMU, ours.codec());
+    }
 }
