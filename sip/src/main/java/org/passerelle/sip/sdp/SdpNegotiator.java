@@ -148,13 +148,8 @@ public final class SdpNegotiator {
 
     /** The first a=crypto line of {@code md} we can honour (offer order: the offerer's preference). */
     private static SdesCrypto firstUsableCrypto(MediaDescription md, List<String> why) throws SdpException {
-        @SuppressWarnings("unchecked")
-        Vector<Object> attrs = md.getAttributes(false);
-        if (attrs == null) return null;
-        for (Object o : attrs) {
-            Attribute a = (Attribute) o;
-            if (!"crypto".equalsIgnoreCase(a.getName())) continue;
-            switch (SdesCrypto.parse(a.getValue())) {
+        for (SdesCrypto.Parsed p : cryptoLines(md)) {
+            switch (p) {
                 case SdesCrypto.Usable u -> {
                     return u.crypto();
                 }
@@ -162,6 +157,19 @@ public final class SdpNegotiator {
             }
         }
         return null;
+    }
+
+    /** The a=crypto lines of {@code md} (RFC 4568 §9.1), parsed, in their order. */
+    private static List<SdesCrypto.Parsed> cryptoLines(MediaDescription md) throws SdpException {
+        @SuppressWarnings("unchecked")
+        Vector<Object> attrs = md.getAttributes(false);
+        List<SdesCrypto.Parsed> out = new ArrayList<>();
+        if (attrs == null) return out;
+        for (Object o : attrs) {
+            Attribute a = (Attribute) o;
+            if ("crypto".equalsIgnoreCase(a.getName())) out.add(SdesCrypto.parse(a.getValue()));
+        }
+        return out;
     }
 
     /** Reads the peer's answer to our {@link #offer offer} (late offer, RFC 3261 §13.2.1). */
@@ -209,17 +217,11 @@ public final class SdpNegotiator {
 
     /** The answer's a=crypto that names one of our offered lines (same tag and suite), with it. */
     private static SdesKeys answeredKeys(MediaDescription md, List<SdesCrypto> ours) throws SdpException {
-        @SuppressWarnings("unchecked")
-        Vector<Object> attrs = md.getAttributes(false);
-        if (attrs == null) return null;
-        for (Object o : attrs) {
-            Attribute a = (Attribute) o;
-            if (!"crypto".equalsIgnoreCase(a.getName())) continue;
-            if (SdesCrypto.parse(a.getValue()) instanceof SdesCrypto.Usable u) {
-                for (SdesCrypto mine : ours) {
-                    if (mine.tag() == u.crypto().tag() && mine.suite() == u.crypto().suite()) {
-                        return new SdesKeys(u.crypto(), mine);
-                    }
+        for (SdesCrypto.Parsed p : cryptoLines(md)) {
+            if (!(p instanceof SdesCrypto.Usable u)) continue;
+            for (SdesCrypto mine : ours) {
+                if (mine.tag() == u.crypto().tag() && mine.suite() == u.crypto().suite()) {
+                    return new SdesKeys(u.crypto(), mine);
                 }
             }
         }
