@@ -85,6 +85,8 @@ public final class IceTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceTransport.class);
     /** Where the next session starts looking for a free port, so sessions spread over the range. */
     private static final AtomicInteger NEXT_PORT = new AtomicInteger();
+    /** How long {@link #close} waits for a reader thread to leave its socket. */
+    private static final long READER_EXIT_MILLIS = 1000;
 
     private final Agent agent;
     private final IceMediaStream stream;
@@ -259,6 +261,19 @@ public final class IceTransport {
         reported = true;
         agent.free();
         for (HostSocket h : hosts) h.close();
+        // A socket closed while its reader is blocked in receive keeps its port until that thread
+        // has left the call (the JDK defers the release): wait for the readers, so the ports are
+        // free when close returns. Not from a reader itself (a session failing on its own thread).
+        for (HostSocket h : hosts) {
+            Thread t = h.thread();
+            if (t == Thread.currentThread() || !t.isAlive()) continue;
+            try {
+                t.join(READER_EXIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The selected pair as our socket and the remote address, once ice4j has one (it never changes it). */
