@@ -400,10 +400,13 @@ public final class RtpLeg implements AutoCloseable {
         }
         SdesSrtp s = srtp;
         if (s != null) {
-            int first = p.buffer()[1] & 0x7f;
-            // RTCP multiplexed on this port (RFC 5761 §4): nothing we use, dropped before the SRTP check.
-            if ((first >= 72 && first <= 76) || !s.unprotectRtp(receiveView.wrap(p.buffer(), 0, len))) {
-                if (first < 72 || first > 76) srtpFailures++;
+            // RTCP multiplexed on this port: nothing we use, dropped before the SRTP check.
+            if (RtpPacket.isMultiplexedRtcp(p.buffer(), 0)) {
+                p.release();
+                return;
+            }
+            if (!s.unprotectRtp(receiveView.wrap(p.buffer(), 0, len))) {
+                srtpFailures++;
                 p.release();
                 return;
             }

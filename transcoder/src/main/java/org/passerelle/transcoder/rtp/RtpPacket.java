@@ -25,6 +25,15 @@ public final class RtpPacket {
         return new RtpPacket(null);
     }
 
+    /**
+     * Whether the datagram at {@code off} (at least two bytes) is RTCP multiplexed on an RTP port:
+     * RTCP packet types 192-223 sit where RTP has its marker bit and payload type (RFC 5761 §4).
+     */
+    public static boolean isMultiplexedRtcp(byte[] b, int off) {
+        int type = b[off + 1] & 0xff;
+        return type >= 192 && type <= 223;
+    }
+
     public byte[] buffer() { return buf; }
     public int length() { return length; }
 
