@@ -21,6 +21,7 @@ import org.passerelle.gateway.media.AudioParticipant;
 import org.passerelle.gateway.media.AudioPort;
 import org.passerelle.gateway.media.MediaClock;
 import org.passerelle.transcoder.NanoClock;
+import org.passerelle.transcoder.audio.ToneAnalyzer;
 import org.passerelle.transcoder.codec.AudioCodec;
 import org.passerelle.transcoder.codec.G711;
 import org.passerelle.transcoder.rtp.RtpPacket;
@@ -159,23 +160,14 @@ class LiveKitRoomsJoinTest {
             return false;
         }
 
-        /** 1000 or 2000 Hz, whichever of the two is clearly in the frame (Goertzel), else 0. */
+        /** 1000 or 2000 Hz, whichever of the two is clearly in the frame (a tone above amplitude ≈ 140), else 0. */
         private static int dominant(short[] pcm) {
-            double p1 = power(pcm, 1000), p2 = power(pcm, 2000);
-            double floor = 1e6 * pcm.length;
+            double p1 = ToneAnalyzer.power(pcm, 0, pcm.length, 1000, 8000);
+            double p2 = ToneAnalyzer.power(pcm, 0, pcm.length, 2000, 8000);
+            double floor = 1e4; // mean power, A²/2
             if (p1 > floor && p1 > 10 * p2) return 1000;
             if (p2 > floor && p2 > 10 * p1) return 2000;
             return 0;
-        }
-
-        private static double power(short[] pcm, int hz) {
-            double w = 2 * Math.PI * hz / 8000.0, c = 2 * Math.cos(w), s1 = 0, s2 = 0;
-            for (short x : pcm) {
-                double s0 = x + c * s1 - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-            return s1 * s1 + s2 * s2 - c * s1 * s2;
         }
     }
 
